@@ -1,0 +1,57 @@
+"""The derived status file beside the data file, for ``pmo status --short``.
+
+A shell prompt runs ``pmo status --short`` every time it draws, so it must not parse a data
+file of many megabytes.  Every transaction writes ``<data file>.status``: the running timers
+per user, stamped with the data file's identity (inode, size, mtime) right after the write.
+A reader trusts it only while the data file still has that identity; otherwise it falls back
+to the data file and rewrites it.  Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+Doc = dict[str, Any]
+
+
+def status_path(db: Path) -> Path:
+    return db.with_name(db.name + ".status")
+
+
+def running_by_user(tables: dict[str, dict[str, Doc]]) -> dict[str, Doc]:
+    """Each user's running entry, with the card title, from the full tables."""
+    cards_by_key: dict[str, Doc] | None = None
+    out: dict[str, Doc] = {}
+    for doc in tables.get("time_entries", {}).values():
+        if doc.get("end") is None and doc.get("user") is not None:
+            if cards_by_key is None:
+                cards_by_key = {c.get("key", ""): c for c in tables.get("cards", {}).values()}
+            card = cards_by_key.get(doc.get("card", ""), {})
+            out[str(doc["user"])] = {
+                "card": doc.get("card"),
+                "title": card.get("title", ""),
+                "start": doc.get("start"),
+                "id": doc.get("id"),
+            }
+    return out
+
+
+def render(sig: tuple[int, int, int], tables: dict[str, dict[str, Doc]]) -> bytes:
+    return json.dumps({"sig": list(sig), "running": running_by_user(tables)}).encode()
+
+
+def read_fast(db: Path) -> dict[str, Doc] | None:
+    """Running timers by user from the status file, or None if it cannot be trusted."""
+    try:
+        st = os.stat(db)
+        with open(status_path(db), "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("sig") != [st.st_ino, st.st_size, st.st_mtime_ns]:
+        return None
+    running = data.get("running")
+    return running if isinstance(running, dict) else None

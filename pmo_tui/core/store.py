@@ -1,0 +1,469 @@
+"""The data file: TinyDB on one JSON file that several processes share safely.
+
+Every write is a transaction: take an exclusive advisory lock on a sidecar lock file,
+re-read the file if another process replaced it since we last read it, apply the change in
+memory, serialise once, write a temp file in the same directory, fsync it, ``os.replace`` it
+over the data file and fsync the directory.  A reader therefore sees either the old or the
+new file, never a torn one, and a writer never builds on a stale copy.
+
+Reads come from memory while the file's identity (inode, size, mtime) is unchanged, so a
+long-running app never re-parses per query.  A file that is not ours, or that we cannot
+understand, is never overwritten: :class:`StoreError` names the path and the reason and the
+CLI turns it into exit code 3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import gc
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from . import status as status_file
+from .model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
+
+Tables = dict[str, dict[str, Doc]]
+Signature = tuple[int, int, int]
+TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
+LOCK_TIMEOUT = 10.0
+
+# Older schema version -> function that upgrades tables in place to version + 1.
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
+
+
+class StoreError(Exception):
+    """The data file cannot be used (CLI exit code 3)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def file_signature(st: os.stat_result) -> Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def dumps(data: Any) -> bytes:
+    return orjson.dumps(data)
+
+
+def loads(raw: bytes) -> Any:
+    # Parsing builds hundreds of thousands of small dicts; the cyclic GC would walk them
+    # again and again while they are created.  None of them can form a cycle, so keep it off.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def seed_tables(project: Project | None = None) -> Tables:
+    """A fresh file: meta and, unless told otherwise, the default project."""
+    now = iso(utcnow())
+    tables: Tables = {name: {} for name in TABLES}
+    tables["meta"]["1"] = {"schema_version": SCHEMA_VERSION, "created": now}
+    if project is not None:
+        tables["projects"]["1"] = project.to_doc()
+    return tables
+
+
+def default_project() -> Project:
+    return Project(key="PMO", name="pmo", columns=list(DEFAULT_COLUMNS))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class _StoreStorage(Storage):
+    """TinyDB storage that reads and writes the Store's in-memory tables.
+
+    Disk I/O happens once per transaction in :meth:`Store.transaction`, not per TinyDB call.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def read(self) -> Tables:
+        return self._store._data_for_tinydb()
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._store._tinydb_wrote(data)
+
+    def close(self) -> None:
+        pass
+
+
+class Store:
+    """One pmo data file."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        seed: bool = True,
+        lock_timeout: float | None = None,
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.status_path = self.path.with_name(self.path.name + ".status")
+        self.seed = seed
+        if lock_timeout is None:
+            lock_timeout = float(os.environ.get("PMO_LOCK_TIMEOUT", LOCK_TIMEOUT))
+        self.lock_timeout = lock_timeout
+        self._mutex = threading.RLock()
+        self._data: Tables | None = None
+        self._sig: Signature | None = None
+        self._in_tx = False
+        self._db: TinyDB | None = None
+        self._card_ids: dict[str, str] | None = None
+        self._next_ids: dict[str, int] = {}
+        self.generation = 0  # bumped whenever the in-memory data changes
+        # Hooks run inside a transaction after the data file is replaced (derived files).
+        self.after_write: list[Callable[[Store, Tables], None]] = [write_status_file]
+
+    # ----------------------------------------------------------------- reading
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def read(self) -> Tables:
+        """The current tables (do not mutate them); re-read only if the file changed."""
+        with self._mutex:
+            if not self._in_tx:
+                self._refresh()
+            assert self._data is not None
+            return self._data
+
+    @property
+    def db(self) -> TinyDB:
+        """A TinyDB view of the current data, for queries."""
+        with self._mutex:
+            self.read()
+            if self._db is None:
+                self._db = TinyDB(self, storage=_StoreStorage)
+            return self._db
+
+    def changed_on_disk(self) -> bool:
+        """True if another process replaced the file since we last read it."""
+        try:
+            sig = file_signature(os.stat(self.path))
+        except FileNotFoundError:
+            return self._sig is not None
+        except OSError:
+            return False
+        return sig != self._sig
+
+    def card_doc_id(self, key: str) -> str | None:
+        """TinyDB document id of a card, by key, from an index kept with the data."""
+        with self._mutex:
+            data = self.read()
+            if self._card_ids is None:
+                self._card_ids = {doc["key"]: doc_id for doc_id, doc in data["cards"].items()}
+            return self._card_ids.get(key)
+
+    def card(self, key: str) -> Doc | None:
+        doc_id = self.card_doc_id(key)
+        return None if doc_id is None else self.read()["cards"].get(doc_id)
+
+    def _refresh(self) -> None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            if self._data is None or self._sig is not None:
+                self._set_data(seed_tables(default_project() if self.seed else None), None)
+            return
+        except OSError as exc:
+            raise StoreError(self.path, _os_reason(exc)) from None
+        if self._data is not None and file_signature(st) == self._sig:
+            return
+        self._load()
+
+    def _load(self) -> None:
+        path = self.path
+        if path.is_dir():
+            raise StoreError(path, "is a directory, not a data file")
+        try:
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
+        except OSError as exc:
+            raise StoreError(path, _os_reason(exc)) from None
+        data = self._validate(raw)
+        version = data["meta"]["1"]["schema_version"]
+        if version < SCHEMA_VERSION:
+            data = self._migrate(data, version, raw)
+            st = os.stat(path)
+        self._set_data(data, file_signature(st))
+
+    def _validate(self, raw: bytes) -> Tables:
+        path = self.path
+        if not raw.strip():
+            raise StoreError(path, "the file is empty (refusing to overwrite it)")
+        try:
+            data = loads(raw)
+        except orjson.JSONDecodeError:
+            raise StoreError(path, "not valid JSON: truncated or corrupt") from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise StoreError(path, "not a pmo data file (not a table document)")
+        meta = data.get("meta")
+        if not meta or not isinstance(meta.get("1"), dict):
+            raise StoreError(path, "not a pmo data file (no meta.schema_version)")
+        version = meta["1"].get("schema_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise StoreError(path, "not a pmo data file (bad schema_version)")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                path,
+                f"written by a newer pmo (schema {version}; this pmo knows {SCHEMA_VERSION})"
+                " - upgrade pmo",
+            )
+        for name in TABLES:
+            table = data.setdefault(name, {})
+            if not all(isinstance(doc, dict) for doc in table.values()):
+                raise StoreError(path, f"not a pmo data file (bad rows in {name!r})")
+        return data
+
+    def _migrate(self, data: Tables, version: int, raw: bytes) -> Tables:
+        """Upgrade an older file in place, after keeping a backup copy of it."""
+        with self._locked():
+            # Another process may have migrated it while we waited for the lock.
+            with open(self.path, "rb") as fh:
+                current = fh.read()
+            if current != raw:
+                data = self._validate(current)
+                version = data["meta"]["1"]["schema_version"]
+                if version == SCHEMA_VERSION:
+                    return data
+            backup = self.path.with_name(f"{self.path.name}.bak-v{version}")
+            shutil.copy2(self.path, backup)
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](data)
+                version += 1
+                data["meta"]["1"]["schema_version"] = version
+            self._write_file(data)
+        return data
+
+    def _set_data(self, data: Tables, sig: Signature | None) -> None:
+        self._data = data
+        self._sig = sig
+        self._db = None
+        self._card_ids = None
+        self._next_ids = {}
+        self.generation += 1
+
+    # ----------------------------------------------------------------- writing
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Lock, refresh, let the caller change ``self.db`` / tables, then commit atomically.
+
+        If the body raises, nothing is written and the in-memory copy is re-read.
+        """
+        with self._mutex:
+            if self._in_tx:  # nested: part of the outer transaction
+                yield self
+                return
+            with self._locked():
+                self._refresh()
+                exists = self._sig is not None
+                if not exists and self.path.exists():  # pragma: no cover - raced
+                    self._load()
+                self._in_tx = True
+                self._dirty = not exists  # a new file is written even if unchanged
+                try:
+                    yield self
+                except BaseException:
+                    self._in_tx = False
+                    self._data = None  # drop half-applied changes; reload next time
+                    self._sig = None
+                    self._db = None
+                    self._card_ids = None
+                    self._next_ids = {}
+                    raise
+                self._in_tx = False
+                if self._dirty:
+                    assert self._data is not None
+                    self._write_file(self._data)
+                    self.generation += 1
+                    for hook in self.after_write:
+                        hook(self, self._data)
+
+    def tables(self) -> Tables:
+        """Mutable tables, inside a transaction only."""
+        self._require_tx()
+        assert self._data is not None
+        self._dirty = True
+        return self._data
+
+    def insert(self, table: str, doc: Doc) -> str:
+        """Insert a document; returns its TinyDB id (as a string)."""
+        data = self.tables()
+        rows = data.setdefault(table, {})
+        if table not in self._next_ids:
+            self._next_ids[table] = max((int(k) for k in rows), default=0) + 1
+        new_id = str(self._next_ids[table])
+        while new_id in rows:  # pragma: no cover - defensive
+            new_id = str(int(new_id) + 1)
+        self._next_ids[table] = int(new_id) + 1
+        rows[new_id] = doc
+        if table == "cards" and self._card_ids is not None:
+            self._card_ids[doc["key"]] = new_id
+        self._db = None
+        return new_id
+
+    def update(self, table: str, doc_id: str, fields: Doc) -> Doc:
+        data = self.tables()
+        doc = data[table][doc_id]
+        doc.update(fields)
+        self._db = None
+        return doc
+
+    def remove(self, table: str, doc_id: str) -> Doc | None:
+        data = self.tables()
+        self._db = None
+        return data.get(table, {}).pop(doc_id, None)
+
+    def _data_for_tinydb(self) -> Tables:
+        if self._data is None:
+            self.read()
+        assert self._data is not None
+        return self._data
+
+    def _tinydb_wrote(self, data: dict[str, dict[str, Any]]) -> None:
+        self._require_tx()
+        self._data = data
+        self._dirty = True
+        self._card_ids = None
+        self._next_ids = {}
+
+    def _require_tx(self) -> None:
+        if not self._in_tx:
+            raise RuntimeError("write outside a transaction")
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fd = self._open_lock_file()
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            delay = 0.002
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                        raise StoreError(self.path, f"cannot lock: {_os_reason(exc)}") from None
+                    if time.monotonic() >= deadline:
+                        raise StoreError(
+                            self.path,
+                            f"lock not obtained within {self.lock_timeout:g} s"
+                            f" (another pmo is writing; lock file {self.lock_path.name})",
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.05)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _open_lock_file(self) -> int:
+        parent = self.path.parent
+        if not parent.is_dir():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    self.path, f"cannot create its folder: {_os_reason(exc)}"
+                ) from None
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        except PermissionError:
+            try:  # a lock file made by a teammate: flock works on a read-only descriptor
+                fd = os.open(self.lock_path, os.O_RDONLY)
+            except OSError as exc:
+                raise StoreError(self.path, f"cannot open lock file: {_os_reason(exc)}") from None
+        except OSError as exc:
+            raise StoreError(self.path, f"cannot open lock file: {_os_reason(exc)}") from None
+        return fd
+
+    def _write_file(self, data: Tables) -> None:
+        """Replace the data file atomically, keeping its permission bits and group."""
+        payload = dumps(data)
+        self._sig = self.write_atomic(self.path, payload, durable=True)
+
+    def write_atomic(self, target: Path, payload: bytes, *, durable: bool) -> Signature:
+        """Write ``payload`` to ``target`` via a temp file and rename; returns its signature."""
+        try:
+            old = os.stat(self.path)
+        except FileNotFoundError:
+            old = None
+        directory = target.parent
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                if old is not None:
+                    os.fchmod(fh.fileno(), old.st_mode & 0o7777)
+                    with contextlib.suppress(OSError):
+                        os.fchown(fh.fileno(), -1, old.st_gid)
+                else:
+                    os.fchmod(fh.fileno(), 0o666 & ~_umask())
+                if durable:
+                    os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        if durable:
+            dfd = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        return file_signature(os.stat(target))
+
+    @property
+    def signature(self) -> Signature | None:
+        return self._sig
+
+
+def write_status_file(store: Store, data: Tables) -> None:
+    """Refresh the derived status file; it is only a cache, so failures are ignored."""
+    if store.signature is None:
+        return
+    with contextlib.suppress(OSError, StoreError):
+        store.write_atomic(
+            store.status_path, status_file.render(store.signature, data), durable=False
+        )
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a data file"
+    return exc.strerror or str(exc)

@@ -279,7 +279,7 @@ class Board:
         self._set_card_fields(patch.key, fields)
 
     def _apply_row_patch(self, patch: Patch) -> None:
-        table = self.store.tables()[patch.table]
+        table = self.store.read()[patch.table]
         doc_id = _row_id(table, patch.table, patch.key)
         if patch.after is None:
             if doc_id is not None:
@@ -309,7 +309,7 @@ class Board:
         doc_id = store.card_doc_id(key)
         if doc_id is None:
             raise UseCaseError(f"no card {key!r}")
-        doc = store.tables()["cards"][doc_id]
+        doc = store.read()["cards"][doc_id]
         now = iso(self.clock())
         fields = {k: v for k, v in fields.items() if doc.get(k) != v}
         if "status" in fields:
@@ -579,7 +579,7 @@ class Board:
             return []
         patches = []
         now = self.clock()
-        for doc_id, doc in list(self.store.tables()["time_entries"].items()):
+        for doc_id, doc in list(self.store.read()["time_entries"].items()):
             if doc.get("card") == key and doc.get("end") is None:
                 patches.append(self._update_row("time_entries", doc_id, {"end": iso(now)}))
                 minutes = TimeEntry.from_doc(doc).minutes(now)
@@ -589,7 +589,7 @@ class Board:
         return patches
 
     def _update_row(self, table: str, doc_id: str, fields: Doc) -> Patch:
-        doc = self.store.tables()[table][doc_id]
+        doc = self.store.read()[table][doc_id]
         before = {k: doc.get(k) for k in fields}
         self.store.update(table, doc_id, fields)
         return Patch(table, str(doc.get("id", doc_id)), before, dict(fields))
@@ -655,7 +655,7 @@ class Board:
                 raise UseCaseError(f"{key} is already archived")
             patches = [self._set_card_fields(key, {"archived": True})]
             notes: list[str] = []
-            for doc_id, doc in list(self.store.tables()["time_entries"].items()):
+            for doc_id, doc in list(self.store.read()["time_entries"].items()):
                 if doc.get("card") == key and doc.get("end") is None:
                     patches.append(
                         self._update_row("time_entries", doc_id, {"end": iso(self.clock())})
@@ -706,7 +706,7 @@ class Board:
     # ------------------------------------------------------------------- timers
     def _user_entries(self, user: str) -> list[tuple[str, Doc]]:
         return [
-            (i, d) for i, d in self.store.tables()["time_entries"].items() if d.get("user") == user
+            (i, d) for i, d in self.store.read()["time_entries"].items() if d.get("user") == user
         ]
 
     def _next_entry_id(self) -> int:

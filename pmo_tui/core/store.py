@@ -105,7 +105,9 @@ class _StoreStorage(Storage):
         return self._store._data_for_tinydb()
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self._store._tinydb_wrote(data)
+        # TinyDB updates documents in place, which would change the committed snapshot
+        # that other threads read.  Writes go through Store.insert/update/remove instead.
+        raise NotImplementedError("pmo's TinyDB view is read-only: use Store.insert/update")
 
     def close(self) -> None:
         pass
@@ -129,13 +131,18 @@ class Store:
             lock_timeout = float(os.environ.get("PMO_LOCK_TIMEOUT", LOCK_TIMEOUT))
         self.lock_timeout = lock_timeout
         self._mutex = threading.RLock()
+        # Committed snapshot: never mutated in place, so any thread may read it at any time.
         self._data: Tables | None = None
         self._sig: Signature | None = None
-        self._in_tx = False
+        # The transaction's working copy: tables and documents are copied before a change.
+        self._work: Tables | None = None
+        self._copied: set[str] = set()
+        self._tx_thread: int | None = None
+        self._dirty = False
         self._db: TinyDB | None = None
-        self._card_ids: dict[str, str] | None = None
+        self._index: tuple[dict[str, Doc], dict[str, str]] | None = None  # (cards, key->id)
         self._next_ids: dict[str, int] = {}
-        self.generation = 0  # bumped whenever the in-memory data changes
+        self.generation = 0  # bumped whenever the committed data changes
         # Hooks run inside a transaction after the data file is replaced (derived files).
         self.after_write: list[Callable[[Store, Tables], None]] = [write_status_file]
 
@@ -144,21 +151,30 @@ class Store:
         return self.path.exists()
 
     def read(self) -> Tables:
-        """The current tables (do not mutate them); re-read only if the file changed."""
-        with self._mutex:
-            if not self._in_tx:
+        """The current tables (never mutate them); re-read only if the file changed.
+
+        Inside a transaction, its own thread sees the working copy.  Other threads see the
+        last committed snapshot without waiting for the transaction (the app's key presses
+        must never wait on disk).
+        """
+        if self._tx_thread == threading.get_ident():
+            assert self._work is not None
+            return self._work
+        if self._mutex.acquire(blocking=self._data is None):
+            try:
                 self._refresh()
-            assert self._data is not None
-            return self._data
+            finally:
+                self._mutex.release()
+        assert self._data is not None
+        return self._data
 
     @property
     def db(self) -> TinyDB:
-        """A TinyDB view of the current data, for queries."""
-        with self._mutex:
-            self.read()
-            if self._db is None:
-                self._db = TinyDB(self, storage=_StoreStorage)
-            return self._db
+        """A TinyDB view of the current data, for queries (writes go through insert/update)."""
+        self.read()
+        if self._db is None:
+            self._db = TinyDB(self, storage=_StoreStorage)
+        return self._db
 
     def changed_on_disk(self) -> bool:
         """True if another process replaced the file since we last read it."""
@@ -172,11 +188,12 @@ class Store:
 
     def card_doc_id(self, key: str) -> str | None:
         """TinyDB document id of a card, by key, from an index kept with the data."""
-        with self._mutex:
-            data = self.read()
-            if self._card_ids is None:
-                self._card_ids = {doc["key"]: doc_id for doc_id, doc in data["cards"].items()}
-            return self._card_ids.get(key)
+        cards = self.read()["cards"]
+        index = self._index
+        if index is None or index[0] is not cards:
+            index = (cards, {doc["key"]: doc_id for doc_id, doc in cards.items()})
+            self._index = index
+        return index[1].get(key)
 
     def card(self, key: str) -> Doc | None:
         doc_id = self.card_doc_id(key)
@@ -264,96 +281,102 @@ class Store:
         self._data = data
         self._sig = sig
         self._db = None
-        self._card_ids = None
         self._next_ids = {}
         self.generation += 1
 
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
-        """Lock, refresh, let the caller change ``self.db`` / tables, then commit atomically.
-
-        If the body raises, nothing is written and the in-memory copy is re-read.
-        """
-        with self._mutex:
-            if self._in_tx:  # nested: part of the outer transaction
+        """Lock, refresh, let the caller change tables through insert/update/remove, then
+        commit atomically.  If the body raises, nothing is written and nothing changes."""
+        if self._tx_thread == threading.get_ident():  # nested: part of the outer one
+            yield self
+            return
+        with self._mutex, self._locked():
+            self._refresh()
+            assert self._data is not None
+            exists = self._sig is not None
+            self._work = dict(self._data)
+            self._copied = set()
+            self._dirty = not exists  # a new file is written even if unchanged
+            self._tx_thread = threading.get_ident()
+            next_ids = dict(self._next_ids)
+            try:
                 yield self
-                return
-            with self._locked():
-                self._refresh()
-                exists = self._sig is not None
-                if not exists and self.path.exists():  # pragma: no cover - raced
-                    self._load()
-                self._in_tx = True
-                self._dirty = not exists  # a new file is written even if unchanged
-                try:
-                    yield self
-                except BaseException:
-                    self._in_tx = False
-                    self._data = None  # drop half-applied changes; reload next time
-                    self._sig = None
-                    self._db = None
-                    self._card_ids = None
-                    self._next_ids = {}
-                    raise
-                self._in_tx = False
+            except BaseException:
+                self._next_ids = next_ids
+                raise
+            else:
                 if self._dirty:
-                    assert self._data is not None
-                    self._write_file(self._data)
+                    work = self._work
+                    self._write_file(work)
+                    self._data = work
+                    self._db = None
                     self.generation += 1
                     for hook in self.after_write:
-                        hook(self, self._data)
+                        hook(self, work)
+            finally:
+                self._tx_thread = None
+                self._work = None
+                self._copied = set()
+
+    def _table(self, name: str) -> dict[str, Doc]:
+        """The working copy of a table, copied on first change in this transaction."""
+        self._require_tx()
+        assert self._work is not None
+        if name not in self._copied:
+            self._work[name] = dict(self._work.get(name, {}))
+            self._copied.add(name)
+        self._dirty = True
+        return self._work[name]
 
     def tables(self) -> Tables:
-        """Mutable tables, inside a transaction only."""
+        """All tables as a mutable working copy (bulk changes, e.g. import); tx only."""
         self._require_tx()
-        assert self._data is not None
-        self._dirty = True
-        return self._data
+        assert self._work is not None
+        for name in list(self._work):
+            table = self._table(name)
+            for doc_id, doc in table.items():
+                table[doc_id] = dict(doc)
+        return self._work
 
-    def insert(self, table: str, doc: Doc) -> str:
-        """Insert a document; returns its TinyDB id (as a string)."""
-        data = self.tables()
-        rows = data.setdefault(table, {})
-        if table not in self._next_ids:
-            self._next_ids[table] = max((int(k) for k in rows), default=0) + 1
-        new_id = str(self._next_ids[table])
-        while new_id in rows:  # pragma: no cover - defensive
-            new_id = str(int(new_id) + 1)
-        self._next_ids[table] = int(new_id) + 1
-        rows[new_id] = doc
-        if table == "cards" and self._card_ids is not None:
-            self._card_ids[doc["key"]] = new_id
+    def insert(self, table: str, doc: Doc, doc_id: str | None = None) -> str:
+        """Insert a document (under ``doc_id`` if given); returns its TinyDB id."""
+        rows = self._table(table)
+        if doc_id is None:
+            if table not in self._next_ids:
+                self._next_ids[table] = max((int(k) for k in rows), default=0) + 1
+            doc_id = str(self._next_ids[table])
+            while doc_id in rows:  # pragma: no cover - defensive
+                doc_id = str(int(doc_id) + 1)
+            self._next_ids[table] = int(doc_id) + 1
+        rows[doc_id] = doc
+        index = self._index
+        if table == "cards" and index is not None and index[0] is rows:
+            index[1][doc["key"]] = doc_id
         self._db = None
-        return new_id
+        return doc_id
 
     def update(self, table: str, doc_id: str, fields: Doc) -> Doc:
-        data = self.tables()
-        doc = data[table][doc_id]
+        rows = self._table(table)
+        doc = dict(rows[doc_id])
         doc.update(fields)
+        rows[doc_id] = doc
         self._db = None
         return doc
 
     def remove(self, table: str, doc_id: str) -> Doc | None:
-        data = self.tables()
+        rows = self._table(table)
         self._db = None
-        return data.get(table, {}).pop(doc_id, None)
+        if table == "cards":
+            self._index = None
+        return rows.pop(doc_id, None)
 
     def _data_for_tinydb(self) -> Tables:
-        if self._data is None:
-            self.read()
-        assert self._data is not None
-        return self._data
-
-    def _tinydb_wrote(self, data: dict[str, dict[str, Any]]) -> None:
-        self._require_tx()
-        self._data = data
-        self._dirty = True
-        self._card_ids = None
-        self._next_ids = {}
+        return self.read()
 
     def _require_tx(self) -> None:
-        if not self._in_tx:
+        if self._tx_thread != threading.get_ident():
             raise RuntimeError("write outside a transaction")
 
     @contextlib.contextmanager

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from fractions import Fraction
 
 __all__ = [
     "KEY_RE",
@@ -100,19 +99,26 @@ _MAX_INT_DIGITS = 12
 _MAX_FRAC_DIGITS = 30
 
 
-def _number(token: str, shown: str) -> Fraction:
+_Ratio = tuple[int, int]  # numerator, denominator (> 0); keeps arithmetic exact
+
+
+def _number(token: str, shown: str) -> _Ratio:
     whole, _, frac = token.partition(".")
     whole = whole.lstrip("0")
     if len(whole) > _MAX_INT_DIGITS:
         raise ParseError(f"duration {shown} is too large (at most 100 years)")
-    value = Fraction(int(whole or "0"))
     frac = frac[:_MAX_FRAC_DIGITS]
-    if frac:
-        value += Fraction(int(frac), 10 ** len(frac))
-    return value
+    scale = 10 ** len(frac)
+    return int(whole or "0") * scale + int(frac or "0"), scale
 
 
-def _check_hours_per_day(hours_per_day: float) -> Fraction:
+def _add(total: _Ratio, value: _Ratio, factor: _Ratio) -> _Ratio:
+    """``total + value * factor``."""
+    num, den = value[0] * factor[0], value[1] * factor[1]
+    return total[0] * den + num * total[1], total[1] * den
+
+
+def _check_hours_per_day(hours_per_day: float) -> _Ratio:
     if (
         isinstance(hours_per_day, bool)
         or not isinstance(hours_per_day, int | float)
@@ -120,7 +126,7 @@ def _check_hours_per_day(hours_per_day: float) -> Fraction:
         or not 0 < hours_per_day <= 24
     ):
         raise ParseError(f"invalid hours_per_day {hours_per_day!r}: use a number in (0, 24]")
-    return Fraction(hours_per_day)
+    return hours_per_day.as_integer_ratio()
 
 
 def parse_duration(text: str, hours_per_day: float = 8.0) -> int:
@@ -128,7 +134,8 @@ def parse_duration(text: str, hours_per_day: float = 8.0) -> int:
 
     Forms: ``90m``, ``1h30m``, ``1h 30m``, ``1h30``, ``1.5h``, ``1:30`` (h:mm), ``2d``
     (a day is ``hours_per_day`` hours), ``45`` (minutes), ``1d2h30m``; long unit names
-    (``min``, ``hours``, ``days``...) are accepted too. Rounded to the nearest minute.
+    (``min``, ``hours``, ``days``...) are accepted too. Rounded to the nearest minute
+    (halves up).
     """
     day = _check_hours_per_day(hours_per_day)
     raw = text.strip()
@@ -136,20 +143,23 @@ def parse_duration(text: str, hours_per_day: float = 8.0) -> int:
     shown = _show(raw)
     if s.startswith("-"):
         raise ParseError(f"invalid duration {shown}: must not be negative")
-    total = _duration_fraction(s, day, shown)
-    minutes = math.floor(total + Fraction(1, 2))
+    num, den = _duration_ratio(s, day, shown)
+    minutes = (2 * num + den) // (2 * den)
     if minutes > MAX_MINUTES:
         raise ParseError(f"duration {shown} is too large (at most 100 years)")
     return minutes
 
 
-def _duration_fraction(s: str, day: Fraction, shown: str) -> Fraction:
+def _duration_ratio(s: str, day: _Ratio, shown: str) -> _Ratio:
+    """Minutes as an exact ratio."""
     invalid = ParseError(f"invalid duration {shown}: {_DURATION_HINT}")
     if not s or not s.isascii():
         raise invalid
+    total: _Ratio = (0, 1)
     clock = _CLOCK_DURATION_RE.fullmatch(s)
     if clock:
-        return _number(clock.group(1), shown) * 60 + int(clock.group(2))
+        total = _add(total, _number(clock.group(1), shown), (60, 1))
+        return _add(total, (int(clock.group(2)), 1), (1, 1))
     m = _DURATION_RE.fullmatch(s)
     if m is None:
         raise invalid
@@ -157,13 +167,12 @@ def _duration_fraction(s: str, day: Fraction, shown: str) -> Fraction:
     if mins is not None and unit is None and ("." in mins or (d is not None and h is None)):
         # A bare number is plain minutes ('45') or the minutes after hours ('1h30').
         raise invalid
-    total = Fraction(0)
     if d is not None:
-        total += _number(d, shown) * day * 60
+        total = _add(total, _number(d, shown), (day[0] * 60, day[1]))
     if h is not None:
-        total += _number(h, shown) * 60
+        total = _add(total, _number(h, shown), (60, 1))
     if mins is not None:
-        total += _number(mins, shown)
+        total = _add(total, _number(mins, shown), (1, 1))
     return total
 
 

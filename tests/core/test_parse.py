@@ -75,8 +75,10 @@ def india() -> Iterator[None]:
         yield
 
 
-def utc_dt(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc_dt(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def error_of(func: Callable[..., Any], *args: Any) -> str:
@@ -279,19 +281,24 @@ def test_parse_date_default_today(utc: None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "3d", "2w", "+3", "+d", "mo", "someday", "2026/11/30", "30-11-2026", "+3x", "٢٠٢٦-11-30"]
+    "text",
+    ["", "3d", "2w", "+3", "+d", "mo", "someday", "2026/11/30", "30-11-2026", "+3x", "٢٠٢٦-11-30"],
 )
 def test_parse_date_invalid(text: str) -> None:
     message = error_of(parse_date, text, TODAY)
     assert f"'{text.strip()}'" in message and "date" in message
 
 
-@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29", "2026-04-31"])
+@pytest.mark.parametrize(
+    "text", ["2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29", "2026-04-31"]
+)
 def test_parse_date_no_such_day(text: str) -> None:
     assert error_of(parse_date, text, TODAY) == f"invalid date '{text}': no such day"
 
 
-@pytest.mark.parametrize("text", ["1969-12-31", "0001-01-01", "+9999999d", "-100000w", "+" + "9" * 400 + "d"])
+@pytest.mark.parametrize(
+    "text", ["1969-12-31", "0001-01-01", "+9999999d", "-100000w", "+" + "9" * 400 + "d"]
+)
 def test_parse_date_out_of_range(text: str) -> None:
     message = error_of(parse_date, text, TODAY)
     assert "out of range" in message
@@ -387,7 +394,19 @@ def test_parse_time_bad_clock(utc: None, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "930", "9.30", "9h30", "-", "-1x", "+15m", "tomorrow", "2026-11-26", "later 9:00", "١٢:٣٠"],
+    [
+        "",
+        "930",
+        "9.30",
+        "9h30",
+        "-",
+        "-1x",
+        "+15m",
+        "tomorrow",
+        "2026-11-26",
+        "later 9:00",
+        "١٢:٣٠",
+    ],
 )
 def test_parse_time_invalid(utc: None, text: str) -> None:
     message = error_of(parse_time, text, NOW)
@@ -464,7 +483,8 @@ def test_iso_round_trip(moment: dt.datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "key"), [("PMO", "PMO"), ("pmo", "PMO"), (" Ab1 ", "AB1"), ("A123456789", "A123456789")]
+    ("text", "key"),
+    [("PMO", "PMO"), ("pmo", "PMO"), (" Ab1 ", "AB1"), ("A123456789", "A123456789")],
 )
 def test_parse_project_key(text: str, key: str) -> None:
     assert parse_project_key(text) == key
@@ -503,10 +523,27 @@ def test_parse_card_key(text: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["xyz", "", "0", "PMO-0", "+12", "-12", "PMO-+12", "1234567890", "PMO-", "P-1", "PMO 12", "1.0", "١٢"],
+    [
+        "xyz",
+        "",
+        "0",
+        "PMO-0",
+        "+12",
+        "-12",
+        "PMO-+12",
+        "1234567890",
+        "PMO-",
+        "P-1",
+        "PMO 12",
+        "1.0",
+        "١٢",
+    ],
 )
 def test_parse_card_key_invalid(text: str) -> None:
-    assert error_of(parse_card_key, text, "PMO") == f"invalid card key '{text.strip()}': use PMO-12 or 12"
+    assert (
+        error_of(parse_card_key, text, "PMO")
+        == f"invalid card key '{text.strip()}': use PMO-12 or 12"
+    )
 
 
 def test_parse_card_key_bad_project() -> None:
@@ -524,7 +561,9 @@ def test_card_key_round_trip(project: str, number: int) -> None:
 # --------------------------------------------------------------------------- points, priority, tags
 
 
-@pytest.mark.parametrize(("text", "points"), [("0", 0), ("3", 3), (" 13 ", 13), ("999", 999), ("007", 7)])
+@pytest.mark.parametrize(
+    ("text", "points"), [("0", 0), ("3", 3), (" 13 ", 13), ("999", 999), ("007", 7)]
+)
 def test_parse_points(text: str, points: int) -> None:
     assert parse_points(text) == points
 
@@ -561,13 +600,22 @@ def test_parse_priority_invalid(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "tag"), [("bug", "bug"), (" #Bug ", "bug"), ("UI-work", "ui-work"), ("café", "café"), ("a" * 40, "a" * 40)]
+    ("text", "tag"),
+    [
+        ("bug", "bug"),
+        (" #Bug ", "bug"),
+        ("UI-work", "ui-work"),
+        ("café", "café"),
+        ("a" * 40, "a" * 40),
+    ],
 )
 def test_parse_tag(text: str, tag: str) -> None:
     assert parse_tag(text) == tag
 
 
-@pytest.mark.parametrize("text", ["", "#", " # ", "a b", "a,b", "a" * 41, "#" + "a" * 41, "a\tb", "bug\x1b"])
+@pytest.mark.parametrize(
+    "text", ["", "#", " # ", "a b", "a,b", "a" * 41, "#" + "a" * 41, "a\tb", "bug\x1b"]
+)
 def test_parse_tag_invalid(text: str) -> None:
     assert "invalid tag" in error_of(parse_tag, text)
 

@@ -1,0 +1,61 @@
+"""Help: the keys of the current screen and the global ones, read from the bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(this screen's keys, global keys) as (key display, description) pairs."""
+    app = screen.app
+    local: dict[str, list[str]] = {}
+    glob: dict[str, list[str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description:
+            continue
+        target = glob if active.node is app else local
+        label = binding.description + (f" - {binding.tooltip}" if binding.tooltip else "")
+        target.setdefault(label, []).append(app.get_key_display(binding))
+    return (
+        [(" ".join(keys), label) for label, keys in local.items()],
+        [(" ".join(keys), label) for label, keys in glob.items()],
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, screen: Screen[object], title: str) -> None:
+        super().__init__()
+        self.local, self.glob = binding_rows(screen)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static(f"Keys: {self.title_text}", classes="dialog-title", markup=False)
+            with VerticalScroll():
+                yield Static(self._table("This screen", self.local))
+                yield Static(self._table("Everywhere", self.glob))
+            yield Static("escape: close", classes="hint")
+
+    def _table(self, heading: str, rows: list[tuple[str, str]]) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_row(Text(heading, style="underline"), "")
+        for keys, label in rows:
+            table.add_row(Text(keys), Text(label))
+        table.add_row("", "")
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,41 @@
+"""Open the app from the CLI's parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def run_app(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from ..core import config
+    from ..core.board import UseCaseError
+    from ..core.store import StoreError
+    from .app import PmoApp
+
+    try:
+        cfg = config.load_config()
+    except config.ConfigError as exc:
+        sys.stderr.write(f"pmo: {exc}\n")
+        return 2
+    path = config.resolve_db(args.db, cfg)
+    try:
+        app = PmoApp(
+            path,
+            user=config.resolve_user(cfg),
+            project=config.resolve_project(args.project, cfg),
+            theme=args.theme,
+            config=cfg,
+        )
+        if not app.store.exists():  # first use: create the file with the default project
+            with app.store.transaction():
+                pass
+    except StoreError as exc:
+        sys.stderr.write(f"pmo: cannot use data file {exc.path}: {exc.reason}\n")
+        return 3
+    except UseCaseError as exc:
+        sys.stderr.write(f"pmo: {exc}\n")
+        return 2
+    app.run()
+    return 0

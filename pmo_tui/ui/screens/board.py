@@ -1,0 +1,573 @@
+"""The board: one column per workflow column, keyboard first.
+
+The screen draws from the app's view of the data (the committed snapshot with the changes
+still being written laid over it), so a key press redraws at once and the write happens on
+the writer thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...core import parse
+from ...core.board import display
+from ...core.model import Card, Column, Doc
+from ..filtering import CardFilter
+from ..modals.card_form import CardForm, CardFormResult
+from ..modals.prompt import PromptScreen
+from ..widgets.column import CardList
+from ..widgets.header import PmoHeader
+
+if TYPE_CHECKING:
+    from ..app import PmoApp
+
+
+class ColumnView(Vertical):
+    """A column: header line and card list."""
+
+    def __init__(self, column: Column, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.column = column
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="column-header", markup=False)
+        yield CardList()
+
+    @property
+    def cards(self) -> CardList:
+        return self.query_one(CardList)
+
+    def set_header(self, cards: list[Doc], active: bool) -> None:
+        col = self.column
+        points = sum(int(d.get("points") or 0) for d in cards)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(display(col.name), "bold")
+        over = col.wip is not None and len(cards) > col.wip
+        if col.wip is not None:
+            text.append(f" {len(cards)}/{col.wip}" + ("!" if over else ""))
+        else:
+            text.append(f" {len(cards)}")
+        if points:
+            text.append(f" · {points}pt")
+        header = self.query_one(".column-header", Static)
+        header.update(text)
+        header.set_class(over, "over-wip")
+        self.set_class(active, "active")
+
+
+class BoardScreen(Screen[None]):
+    """Columns of cards; the cursor is a card key, so it survives redraws and reloads."""
+
+    HELP_TITLE = "Board"
+    AUTO_FOCUS = None  # keys go to the board; the filter field takes focus only on `/`
+    BINDINGS = [
+        Binding("j,down", "cursor(0,1)", "Down", id="board.down", show=False),
+        Binding("k,up", "cursor(0,-1)", "Up", id="board.up", show=False),
+        Binding("h,left", "cursor(-1,0)", "Left", id="board.left", show=False),
+        Binding("l,right", "cursor(1,0)", "Right", id="board.right", show=False),
+        Binding(
+            "L,shift+right",
+            "move(1)",
+            "Move →",
+            id="board.move_right",
+            tooltip="Move the card to the next column",
+        ),
+        Binding(
+            "H,shift+left",
+            "move(-1)",
+            "Move ←",
+            id="board.move_left",
+            tooltip="Move the card to the previous column",
+        ),
+        Binding(
+            "J,shift+down",
+            "reorder(1)",
+            "Rank down",
+            id="board.rank_down",
+            show=False,
+            tooltip="Move the card down in its column",
+        ),
+        Binding(
+            "K,shift+up",
+            "reorder(-1)",
+            "Rank up",
+            id="board.rank_up",
+            show=False,
+            tooltip="Move the card up in its column",
+        ),
+        Binding("n", "new", "New", id="board.new", tooltip="New card in this column"),
+        Binding("e,enter", "edit", "Edit", id="board.edit", tooltip="Edit the card"),
+        Binding(
+            "x", "archive", "Archive", id="board.archive", tooltip="Archive the card (u undoes)"
+        ),
+        Binding("t", "timer", "Timer", id="board.timer", tooltip="Start/stop a timer on it"),
+        Binding(
+            "a",
+            "assign",
+            "Assign me",
+            id="board.assign",
+            show=False,
+            tooltip="Assign the card to me / unassign",
+        ),
+        Binding("p", "points", "Points", id="board.points", show=False, tooltip="Set story points"),
+        Binding(
+            "s",
+            "sprint",
+            "Sprint ±",
+            id="board.sprint",
+            show=False,
+            tooltip="Add to / remove from the active sprint",
+        ),
+        Binding(
+            "v",
+            "toggle_view",
+            "Sprint/all",
+            id="board.view",
+            show=False,
+            tooltip="Show the sprint's cards or all open cards",
+        ),
+        Binding(
+            "g", "first", "First", id="board.first", show=False, tooltip="First card of the column"
+        ),
+        Binding(
+            "G", "last", "Last", id="board.last", show=False, tooltip="Last card of the column"
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="board.filter",
+            tooltip="Filter: text, @user, #tag, is:mine, is:overdue",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", id="board.clear_filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.col_index = 0
+        self.cursor_key: str | None = None
+        self.row_hint = 0  # where the cursor was, for when its card disappears
+        self.show_all: bool | None = None  # None: decide from the active sprint
+        self.filter = CardFilter("")
+        self.columns: list[Column] = []
+        self.view: dict[str, list[Doc]] = {}
+
+    @property
+    def pmo(self) -> PmoApp:
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield PmoHeader()
+        yield Horizontal(id="columns")
+        with Horizontal(id="filter-bar"):
+            yield Static("/", id="filter-prompt")
+            yield Input(placeholder="text  @user  #tag  is:mine  is:overdue", id="filter-input")
+            yield Static("", id="filter-count", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-bar").display = False
+        self.query_one("#filter-input", Input).disabled = True
+        self.rebuild_columns()
+
+    def rebuild_columns(self) -> None:
+        """(Re)create the column widgets for the current project's workflow."""
+        project = self.pmo.board.project()
+        self.columns = list(project.columns)
+        holder = self.query_one("#columns", Horizontal)
+        holder.remove_children()
+        holder.mount_all([ColumnView(c, classes="column") for c in self.columns])
+        self._size_columns()
+        self.call_after_refresh(self.refresh_view)
+
+    MIN_COLUMN_WIDTH = 24
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Share the width between the columns; below the minimum they scroll sideways."""
+        views = list(self.query(ColumnView))
+        if not views:
+            return
+        total = self.size.width
+        width = max(self.MIN_COLUMN_WIDTH, (total - len(views)) // len(views))
+        for view in views:
+            view.styles.width = width
+
+    @property
+    def mode_label(self) -> str:
+        return "all open cards" if self.showing_all else "sprint cards"
+
+    @property
+    def showing_all(self) -> bool:
+        if self.show_all is not None:
+            return self.show_all
+        return self.pmo.board.active_sprint() is None
+
+    # -------------------------------------------------------------------- data
+    def refresh_view(self) -> None:
+        """Redraw from the app's view of the data, keeping the cursor on its card."""
+        if not self.columns or not self.is_mounted:
+            return
+        views = list(self.query(ColumnView))
+        if len(views) != len(self.columns):
+            return
+        board = self.pmo.board
+        docs = self.pmo.view_cards()
+        sprint = board.active_sprint()
+        show_all = self.showing_all
+        today = self.pmo.now().astimezone().date()
+        by_col: dict[str, list[Doc]] = {c.id: [] for c in self.columns}
+        matches = 0
+        for doc in docs:
+            if not show_all and (sprint is None or doc.get("sprint") != sprint.id):
+                continue
+            if not self.filter.matches(doc, self.pmo.user, today):
+                continue
+            matches += 1
+            by_col.setdefault(str(doc.get("status")), []).append(doc)
+        self.view = by_col
+        self._place_cursor()
+        running = board.running()
+        timer_card = running.card if running else None
+        for i, (col, view) in enumerate(zip(self.columns, views, strict=True)):
+            cards = by_col.get(col.id, [])
+            active = i == self.col_index
+            cursor = self._index_of(cards, self.cursor_key) if active else None
+            view.set_header(cards, active)
+            view.cards.set_cards(cards, cursor, active=active, timer_card=timer_card, today=today)
+        if self.filter.text:
+            self.query_one("#filter-count", Static).update(
+                f"{matches} match{'es' if matches != 1 else ''}"
+            )
+        self._scroll_into_view()
+        header = self.query_one(PmoHeader)
+        header.update_now()
+
+    def _index_of(self, cards: list[Doc], key: str | None) -> int | None:
+        if not cards:
+            return None
+        for i, d in enumerate(cards):
+            if d.get("key") == key:
+                return i
+        return min(self.row_hint, len(cards) - 1)
+
+    def _place_cursor(self) -> None:
+        """Find the cursor card's column; if it is gone, stay in place."""
+        if self.cursor_key is not None:
+            for i, col in enumerate(self.columns):
+                for j, d in enumerate(self.view.get(col.id, [])):
+                    if d.get("key") == self.cursor_key:
+                        self.col_index, self.row_hint = i, j
+                        return
+        self.col_index = max(0, min(self.col_index, len(self.columns) - 1))
+        cards = self.current_cards
+        if cards:
+            self.row_hint = min(self.row_hint, len(cards) - 1)
+            self.cursor_key = str(cards[self.row_hint]["key"])
+        else:
+            self.cursor_key = None
+
+    def _scroll_into_view(self) -> None:
+        views = list(self.query(ColumnView))
+        if not views:
+            return
+        view = views[self.col_index]
+        self.query_one("#columns", Horizontal).scroll_to_widget(view, animate=False)
+        view.cards.scroll_to_cursor()
+
+    @property
+    def current_column(self) -> Column:
+        return self.columns[self.col_index]
+
+    @property
+    def current_cards(self) -> list[Doc]:
+        return self.view.get(self.current_column.id, []) if self.columns else []
+
+    def current_card(self) -> Doc | None:
+        for d in self.current_cards:
+            if d.get("key") == self.cursor_key:
+                return d
+        return None
+
+    def focus_card(self, key: str) -> None:
+        self.cursor_key = key
+        self.refresh_view()
+
+    # ----------------------------------------------------------------- actions
+    def action_cursor(self, dx: int, dy: int) -> None:
+        if dx:
+            self.col_index = max(0, min(len(self.columns) - 1, self.col_index + dx))
+            cards = self.current_cards
+            if cards:
+                self.row_hint = min(self.row_hint, len(cards) - 1)
+                self.cursor_key = str(cards[self.row_hint]["key"])
+            else:
+                self.cursor_key = None
+        if dy:
+            cards = self.current_cards
+            if cards:
+                i = self._index_of(cards, self.cursor_key) or 0
+                i = max(0, min(len(cards) - 1, i + dy))
+                self.row_hint = i
+                self.cursor_key = str(cards[i]["key"])
+        self.refresh_view()
+
+    def action_first(self) -> None:
+        cards = self.current_cards
+        if cards:
+            self.row_hint = 0
+            self.cursor_key = str(cards[0]["key"])
+            self.refresh_view()
+
+    def action_last(self) -> None:
+        cards = self.current_cards
+        if cards:
+            self.row_hint = len(cards) - 1
+            self.cursor_key = str(cards[-1]["key"])
+            self.refresh_view()
+
+    def _need_card(self) -> Doc | None:
+        card = self.current_card()
+        if card is None:
+            self.notify("No card here", severity="warning", timeout=2)
+        return card
+
+    def action_move(self, step: int) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        target = self.col_index + step
+        if not 0 <= target < len(self.columns):
+            return
+        column = self.columns[target]
+        key = str(card["key"])
+        self.pmo.submit(
+            f"move {key} to {column.name}",
+            lambda: self.pmo.board.move_card(key, column.id),
+            local=[(key, {"status": column.id})],
+        )
+
+    def action_reorder(self, step: int) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        cards = self.current_cards
+        i = self._index_of(cards, card["key"]) or 0
+        j = i + step
+        if not 0 <= j < len(cards):
+            return
+        beyond = j + step
+        jump = float(cards[j].get("rank") or 0)
+        far = float(cards[beyond].get("rank") or 0) if 0 <= beyond < len(cards) else jump + step
+        key = str(card["key"])
+        self.row_hint = j
+        self.pmo.submit(
+            f"reorder {key}",
+            lambda: self.pmo.board.reorder(key, step),
+            local=[(key, {"rank": (jump + far) / 2})],
+        )
+
+    def action_archive(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        key = str(card["key"])
+        self.pmo.submit(
+            f"archive {key}",
+            lambda: self.pmo.board.archive(key),
+            local=[(key, {"archived": True})],
+        )
+
+    def action_timer(self) -> None:
+        card = self._need_card()
+        if card is not None:
+            key = str(card["key"])
+            self.pmo.submit(f"timer on {key}", lambda: self.pmo.board.toggle_timer(key))
+
+    def action_assign(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        key = str(card["key"])
+        me = self.pmo.user
+        new = None if card.get("assignee") == me else me
+        self.pmo.submit(
+            f"assign {key}",
+            lambda: self.pmo.board.toggle_assign(key),
+            local=[(key, {"assignee": new})],
+        )
+
+    def action_sprint(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        key = str(card["key"])
+        sprint = self.pmo.board.active_sprint()
+        if card.get("sprint") is None and sprint is None:
+            self.notify("No active sprint: plan and start one first", severity="warning")
+            return
+        new = None if card.get("sprint") is not None else sprint.id if sprint else None
+        self.pmo.submit(
+            f"sprint {key}",
+            lambda: self.pmo.board.toggle_sprint(key),
+            local=[(key, {"sprint": new})],
+        )
+
+    def action_points(self) -> None:
+        card = self._need_card()
+        if card is None:
+            return
+        key = str(card["key"])
+
+        def check(text: str) -> tuple[str, int | None]:
+            if not text.strip():
+                return ("set", None)
+            try:
+                return ("set", parse.parse_points(text))
+            except parse.ParseError as exc:
+                raise ValueError(str(exc)) from None
+
+        def done(result: tuple[str, int | None] | None) -> None:
+            if result is None:
+                return
+            points = result[1]
+            self.pmo.submit(
+                f"points of {key}",
+                lambda: self.pmo.board.set_points(key, points),
+                local=[(key, {"points": points})],
+            )
+
+        current = "" if card.get("points") is None else str(card["points"])
+        self.app.push_screen(
+            PromptScreen(
+                f"Points for {key}",
+                current,
+                check,
+                "a whole number 0-999; empty clears   enter: save   escape: cancel",
+            ),
+            done,
+        )
+
+    def action_toggle_view(self) -> None:
+        self.show_all = not self.showing_all
+        self.notify(f"Showing {self.mode_label}", timeout=2)
+        self.refresh_view()
+
+    def action_new(self) -> None:
+        column = self.current_column
+        after = None
+
+        def done(result: CardFormResult | None) -> None:
+            if result is None:
+                return
+            fields = dict(result.fields)
+            status = fields.pop("status", column.id)
+            sprint = None
+            active = self.pmo.board.active_sprint()
+            if active is not None and not self.showing_all:
+                sprint = active.id  # a card made on the sprint board belongs to the sprint
+            self.pmo.submit(
+                "add card",
+                lambda: self.pmo.board.add_card(
+                    fields.pop("title"), status=status, sprint=sprint, after=after, **fields
+                ),
+                focus=True,
+            )
+
+        self.app.push_screen(
+            CardForm(self.columns, status=column.id, hours_per_day=self.pmo.hours_per_day), done
+        )
+
+    def action_edit(self) -> None:
+        doc = self._need_card()
+        if doc is None:
+            return
+        card = Card.from_doc(doc)
+        key = card.key
+        opened_at = doc.get("updated")
+
+        def save(result: CardFormResult) -> None:
+            fields = dict(result.fields)
+            local = dict(fields)
+            for name in result.clear:
+                local[name] = None
+            if isinstance(local.get("due"), date):
+                local["due"] = local["due"].isoformat()
+            self.pmo.submit(
+                f"edit {key}",
+                lambda: self.pmo.board.edit_card(key, clear=result.clear, **fields),
+                local=[(key, local)],
+            )
+
+        def done(result: CardFormResult | None) -> None:
+            if result is None:
+                return
+            current = self.pmo.board.store.card(key)
+            if current is not None and current.get("updated") != opened_at:
+                from ..modals.confirm import ConfirmScreen
+
+                def answer(yes: bool | None) -> None:
+                    if yes:
+                        save(result)
+                    else:
+                        self.notify(f"Not saved: {key} was left as the other change made it")
+
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"{key} was changed by someone else while you edited it. "
+                        "Save your version over theirs?"
+                    ),
+                    answer,
+                )
+                return
+            save(result)
+
+        self.app.push_screen(
+            CardForm(self.columns, card=card, hours_per_day=self.pmo.hours_per_day), done
+        )
+
+    # ------------------------------------------------------------------ filter
+    def action_filter(self) -> None:
+        bar = self.query_one("#filter-bar")
+        bar.display = True
+        field = self.query_one("#filter-input", Input)
+        field.disabled = False
+        field.value = self.filter.text
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        self._close_filter(clear=True)
+
+    def _close_filter(self, clear: bool) -> None:
+        if clear:
+            self.filter = CardFilter("")
+            self.query_one("#filter-input", Input).value = ""
+        self.query_one("#filter-bar").display = bool(self.filter.text)
+        self.query_one("#filter-input", Input).disabled = True
+        self.set_focus(None)
+        self.refresh_view()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter-input":
+            self.filter = CardFilter(event.value)
+            self.refresh_view()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter-input":
+            self._close_filter(clear=False)
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#filter-input", Input):
+            event.stop()
+            self._close_filter(clear=True)

@@ -1,0 +1,68 @@
+"""The app header: project, active sprint with days left, my running timer, the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from ...core.board import LONG_TIMER, display
+
+
+class PmoHeader(Horizontal):
+    DEFAULT_CSS = """
+    PmoHeader { dock: top; height: 1; }
+    PmoHeader #hdr-left { width: 1fr; }
+    PmoHeader #hdr-right { width: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="hdr-left", markup=False)
+        yield Static(id="hdr-right", markup=False)
+
+    def on_mount(self) -> None:
+        self.update_now()
+        self.set_interval(1.0, self.update_now)
+
+    def update_now(self) -> None:
+        app = self.app
+        board = app.board  # type: ignore[attr-defined]
+        now: datetime = app.now()  # type: ignore[attr-defined]
+        left = Text()
+        left.append(" pmo ", "bold reverse")
+        try:
+            project = board.project()
+            left.append(f" {project.key} ", "bold")
+            left.append(display(project.name))
+            sprint = board.active_sprint()
+            mode = getattr(app.screen, "mode_label", "")
+            if sprint is not None:
+                left.append("  ·  ")
+                left.append(display(sprint.name), "bold")
+                days = sprint.days_left(now.astimezone().date())
+                if days is not None:
+                    left.append(
+                        f" ({days} day{'s' if days != 1 else ''} left)"
+                        if days >= 0
+                        else f" (ended {-days} days ago)"
+                    )
+            if mode:
+                left.append(f"  ·  {mode}", "dim")
+        except Exception as exc:  # a broken file must not kill the header
+            left.append(f" {exc}")
+        right = Text()
+        running = board.running()
+        if running is not None:
+            spent = running.minutes(now)
+            long = now - running.start > LONG_TIMER
+            right.append(
+                f"⏱ {running.card} {spent // 60}:{spent % 60:02d}{' (over 10 h!)' if long else ''}",
+                "bold reverse" if long else "bold",
+            )
+            right.append("  ")
+        right.append(now.astimezone().strftime("%a %d %b %H:%M "))
+        self.query_one("#hdr-left", Static).update(left)
+        self.query_one("#hdr-right", Static).update(right)

@@ -1,0 +1,239 @@
+"""Tests for pmo_tui.core.demo: the sample data of ``pmo init --demo``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from pmo_tui.core.board import Board, UseCaseError
+from pmo_tui.core.demo import fill_demo
+from pmo_tui.core.model import Sprint, parse_iso, utcnow
+from pmo_tui.core.store import Store
+
+PAST_DAY = dt.date(2025, 3, 12)  # a Wednesday
+
+
+def _board(path: Path, user: str = "alice") -> Board:
+    return Board(Store(path / "pmo.json"), user)
+
+
+def _local_day(ts: str) -> dt.date:
+    return parse_iso(ts).astimezone().date()
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Board, int]:
+    board = _board(tmp_path_factory.mktemp("demo"))
+    return board, fill_demo(board)
+
+
+def test_about_forty_cards_over_every_column(filled: tuple[Board, int]) -> None:
+    board, count = filled
+    cards = board.cards(archived=True)
+    assert count == len(cards)
+    assert 35 <= count <= 45
+    open_cards = [c for c in cards if not c.archived]
+    assert 1 <= len(cards) - len(open_cards) <= 3
+    for column in board.project().columns:
+        assert any(c.status == column.id for c in open_cards), column.id
+    assert len({c.assignee for c in cards if c.assignee}) == 4
+    assert any(c.points is None for c in cards)
+    assert sum(c.estimate is not None for c in cards) >= 25
+    assert {t for c in cards for t in c.tags} >= {"auth", "ui", "api", "infra", "docs", "bug"}
+
+
+def test_due_dates_one_overdue_one_soon(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    today = dt.date.today()
+    done = {c.id for c in board.project().columns if c.role == "done"}
+    open_due = [c.due for c in board.cards() if c.due is not None and c.status not in done]
+    assert any(d < today for d in open_due)
+    assert any(today <= d <= today + dt.timedelta(days=7) for d in open_due)
+
+
+def test_sprints_two_closed_one_active(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    sprints = board.sprints()
+    assert [s.id for s in sprints] == [1, 2, 3]
+    assert [s.name for s in sprints] == ["Sprint 1", "Sprint 2", "Sprint 3"]
+    assert [s.state for s in sprints] == ["closed", "closed", "active"]
+    keys = {c.key for c in board.cards(archived=True)}
+    for sprint in sprints:
+        assert sprint.start is not None and sprint.end is not None
+        assert sprint.start.weekday() < 5 and sprint.end.weekday() < 5
+        assert 11 <= (sprint.end - sprint.start).days <= 13
+        assert sprint.commitment
+        assert all(set(c) == {"key", "points", "estimate"} for c in sprint.commitment)
+    for sprint in sprints[:2]:
+        report = sprint.report
+        assert report is not None and sprint.closed_at is not None
+        for name in ("committed", "completed", "added", "removed", "not_completed"):
+            assert set(report[name]) <= keys
+        assert report["committed"] == [c["key"] for c in sprint.commitment]
+        assert report["completed"] and report["not_completed"]
+        assert 0 < report["completed_points"] <= report["committed_points"] + 5
+    assert sprints[1].report is not None and sprints[1].report["removed"]
+    active = sprints[2]
+    assert active.report is None and active.closed_at is None
+    today = dt.date.today()
+    assert active.start is not None and active.end is not None
+    assert active.start < today <= active.end
+    assert board.active_sprint() == active
+
+
+def _active(board: Board) -> Sprint:
+    active = board.active_sprint()
+    assert active is not None and active.start is not None
+    return active
+
+
+def test_active_sprint_has_scope_change_and_history(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    active = _active(board)
+    assert active.start is not None
+    events = board.events()
+    added_days = [
+        _local_day(e["ts"]) for e in events if e["type"] == "sprint_added" and e["to"] == active.id
+    ]
+    assert any(d < active.start for d in added_days)
+    assert any(d > active.start for d in added_days)
+    in_sprint = {c.key for c in board.cards() if c.sprint == active.id}
+    reestimated = [
+        e
+        for e in events
+        if e["type"] == "estimated"
+        and e["card"] in in_sprint
+        and _local_day(e["ts"]) > active.start
+    ]
+    assert reestimated
+    done = {c.id for c in board.project().columns if c.role == "done"}
+    done_days = {
+        _local_day(e["ts"])
+        for e in events
+        if e["type"] == "moved" and e["to"] in done and e["card"] in in_sprint
+    }
+    assert len(done_days) >= 3
+    assert all(active.start <= d < dt.date.today() for d in done_days)
+    committed = {c["key"] for c in active.commitment}
+    assert committed < in_sprint  # scope was added after the start
+
+
+def test_time_entries_several_users_no_overlap(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    entries = board.entries()
+    assert len(entries) >= 50
+    assert all(e.end is not None for e in entries)  # no running timer
+    by_user = defaultdict(list)
+    for entry in entries:
+        by_user[entry.user].append(entry)
+    assert len(by_user) >= 3
+    for user_entries in by_user.values():
+        user_entries.sort(key=lambda e: e.start)
+        for a, b in itertools.pairwise(user_entries):
+            assert a.end is not None and a.end <= b.start
+    days = {e.start.astimezone().date() for e in entries}
+    assert len(days) >= 10
+    assert min(days) >= dt.date.today() - dt.timedelta(days=28)
+    assert all(9 <= e.start.astimezone().hour < 18 for e in entries)
+    assert all(e.start.astimezone().weekday() < 5 for e in entries)
+    cards = {c.key: c for c in board.cards(archived=True)}
+    for entry in entries:  # work is logged only while a card is in progress
+        card = cards[entry.card]
+        assert card.started is not None and card.started <= entry.start
+        assert card.done is None or entry.end is None or entry.end <= card.done
+
+
+def test_nothing_in_the_future(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    now = utcnow()
+    stamps = [parse_iso(e["ts"]) for e in board.events()]
+    for entry in board.entries():
+        stamps.append(entry.start)
+        assert entry.end is not None
+        stamps.append(entry.end)
+    for card in board.cards(archived=True):
+        stamps += [t for t in (card.created, card.updated, card.started, card.done) if t]
+    stamps += [s.closed_at for s in board.sprints() if s.closed_at]
+    assert stamps and max(stamps) <= now
+
+
+def test_events_are_ordered_per_card(filled: tuple[Board, int]) -> None:
+    board, _ = filled
+    per_card: dict[str, list[str]] = defaultdict(list)
+    for event in board.events():
+        per_card[event["card"]].append(event["ts"])
+    for key, stamps in per_card.items():
+        assert stamps == sorted(stamps), key
+    for card in board.cards(archived=True):
+        assert per_card[card.key][0] == board.store.card(card.key)["created"]  # type: ignore[index]
+
+
+def test_clock_and_user_restored(tmp_path: Path) -> None:
+    board = _board(tmp_path, "bob")
+    clock = board.clock
+    fill_demo(board, today=PAST_DAY)
+    assert board.clock is clock
+    assert board.user == "bob"
+
+
+def test_deterministic(tmp_path: Path) -> None:
+    def fill(name: str, seed: int = 7) -> list[tuple[object, ...]]:
+        board = _board(tmp_path / name)
+        fill_demo(board, today=PAST_DAY, seed=seed)
+        cards = [
+            (c.key, c.title, c.status, c.sprint, c.assignee, c.points, c.archived)
+            for c in board.cards(archived=True)
+        ]
+        entries = [(e.card, e.user, e.start, e.end) for e in board.entries()]
+        return [*cards, *entries]
+
+    first = fill("a")
+    assert fill("b") == first
+    assert fill("c", seed=8) != first
+
+
+def test_fixed_past_day(tmp_path: Path) -> None:
+    board = _board(tmp_path)
+    fill_demo(board, today=PAST_DAY)
+    active = _active(board)
+    assert active.start is not None
+    assert active.start < PAST_DAY <= active.end  # type: ignore[operator]
+    last = max(parse_iso(e["ts"]) for e in board.events())
+    assert last.astimezone().date() < PAST_DAY
+
+
+def test_kanban_template_fills_every_column(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pmo.json")
+    Board(store, "dana").create_project("KB", template="kanban")
+    board = Board(store, "dana", "KB")
+    assert fill_demo(board, today=PAST_DAY) == 40
+    statuses = {c.status for c in board.cards()}
+    assert statuses == {c.id for c in board.project().columns}
+    assert not Board(store, "dana", "PMO").cards(archived=True)
+
+
+def test_newcomer_gets_a_seat_in_the_team(tmp_path: Path) -> None:
+    board = _board(tmp_path, "zoe")
+    fill_demo(board, today=PAST_DAY)
+    assert any(e.user == "zoe" for e in board.entries())
+    assert any(c.assignee == "zoe" for c in board.cards())
+
+
+def test_refuses_a_non_empty_project(tmp_path: Path) -> None:
+    board = _board(tmp_path)
+    board.add_card("Existing work")
+    with pytest.raises(UseCaseError):
+        fill_demo(board)
+    assert len(board.cards()) == 1
+
+
+def test_one_write(tmp_path: Path) -> None:
+    board = _board(tmp_path)
+    board.store.read()
+    generation = board.store.generation
+    fill_demo(board, today=PAST_DAY)
+    assert board.store.generation == generation + 1

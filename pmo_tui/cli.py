@@ -535,10 +535,32 @@ def open_app(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
+_TIME_OPTIONS = ("--at", "--from", "--to", "--date", "--due")
+
+
+def _glue_negative_times(argv: list[str]) -> list[str]:
+    """`--at -15m` means 15 minutes ago; argparse would take `-15m` for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        if arg in _TIME_OPTIONS and len(nxt) > 1 and nxt[0] == "-" and nxt[1].isdigit():
+            out.append(f"{arg}={nxt}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _glue_negative_times(sys.argv[1:] if argv is None else argv)
     try:
-        code = _fast_status(argv)
+        try:
+            code = _fast_status(argv)
+        except Exception:  # a damaged status file: the full path below answers instead
+            code = None
         if code is not None:
             return code
         return _run(argv)
@@ -559,6 +581,7 @@ def _run(argv: list[str]) -> int:
     from .core.store import StoreError
 
     parser = build_parser()
+    env: Env | None = None
     try:
         args = parser.parse_args(argv)
         if args.version:
@@ -568,7 +591,8 @@ def _run(argv: list[str]) -> int:
             return EXIT_OK
         if args.command is None:
             return open_app(args)
-        return COMMANDS[args.command](Env(args))
+        env = Env(args)
+        return COMMANDS[args.command](env)
     except (UsageError, UseCaseError) as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -580,6 +604,16 @@ def _run(argv: list[str]) -> int:
         return EXIT_FILE
     except (KeyboardInterrupt, BrokenPipeError):
         raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # Values in the file that the code cannot use: somebody edited it by hand.
+        if os.environ.get("PMO_DEBUG"):
+            raise
+        path = env.path if env is not None else "the data file"
+        _err(
+            f"cannot use data file {path}: damaged or unexpected value "
+            f"({type(exc).__name__}: {str(exc)[:120]})"
+        )
+        return EXIT_FILE
     except Exception as exc:  # never a traceback for a user
         if os.environ.get("PMO_DEBUG"):
             raise

@@ -97,11 +97,21 @@ def _short(text: str, n: int = 40) -> str:
     return repr(shown if len(shown) <= n else shown[: n - 1] + "…")
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def display(text: str) -> str:
-    """Text safe for a terminal: control characters shown as escapes, never executed."""
+    """Text safe for a terminal: control characters (and bidi overrides, which reorder the
+    rest of the line) shown as escapes, never executed.  Joiners and other format
+    characters stay, so emoji sequences print as they are."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+    return "".join(
+        repr(ch)[1:-1]
+        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch != " ")
+        else ch
+        for ch in text
+    )
 
 
 class Board:
@@ -199,18 +209,26 @@ class Board:
     def spent(self) -> dict[str, int]:
         """Logged minutes per card key (running timers count up to now)."""
 
-        def build() -> dict[str, int]:
+        def build() -> tuple[dict[str, int], list[tuple[str, datetime]]]:
             totals: dict[str, int] = {}
-            now = self.clock()
+            running: list[tuple[str, datetime]] = []
             for d in self.store.read()["time_entries"].values():
                 start = parse_iso(d["start"])
-                end = parse_iso(d["end"]) if d.get("end") else now
-                minutes = max(0, int((end - start).total_seconds() // 60))
+                if not d.get("end"):
+                    running.append((d["card"], start))
+                    continue
+                minutes = max(0, int((parse_iso(d["end"]) - start).total_seconds() // 60))
                 totals[d["card"]] = totals.get(d["card"], 0) + minutes
-            return totals
+            return totals, running
 
-        result: dict[str, int] = self._cached("spent", build)
-        return result
+        closed, running = self._cached("spent", build)
+        if not running:
+            return dict(closed)
+        totals = dict(closed)
+        now = self.clock()
+        for card, start in running:
+            totals[card] = totals.get(card, 0) + max(0, int((now - start).total_seconds() // 60))
+        return totals
 
     def running(self, user: str | None = None) -> TimeEntry | None:
         who = user or self.user
@@ -463,14 +481,16 @@ class Board:
             points = given["points"]
             if isinstance(points, str):
                 points = _parsed(parse.parse_points, points)
-            if not isinstance(points, int) or not 0 <= points <= 999:
+            if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= 999:
                 raise UseCaseError(f"invalid points {points!r}: use a whole number 0-999")
             out["points"] = points
         if given.get("estimate") is not None:
             estimate = given["estimate"]
             if isinstance(estimate, str):
                 estimate = _parsed(parse.parse_duration, estimate, self.hours_per_day)
-            out["estimate"] = int(estimate)
+            if isinstance(estimate, bool) or not isinstance(estimate, int) or estimate < 0:
+                raise UseCaseError(f"invalid estimate {estimate!r}: use a duration like 1h30m")
+            out["estimate"] = estimate
         if given.get("tags") is not None:
             tags: list[str] = []
             for tag in given["tags"]:
@@ -692,11 +712,11 @@ class Board:
     def toggle_sprint(self, text: str) -> Change:
         """Add a card to the active sprint, or take it out of the sprint it is in."""
         card = self.card(text)
-        if card.sprint is not None:
+        active = self.active_sprint()
+        if card.sprint is not None and (active is None or card.sprint == active.id):
             change = self.edit_card(card.key, clear={"sprint"})
             change.label = f"remove {card.key} from sprint {card.sprint}"
             return change
-        active = self.active_sprint()
         if active is None:
             raise UseCaseError("no active sprint: plan and start one first")
         change = self.edit_card(card.key, sprint=active.id)
@@ -710,8 +730,14 @@ class Board:
         ]
 
     def _next_entry_id(self) -> int:
-        rows = self.store.read()["time_entries"]
-        return max((int(d.get("id", 0)) for d in rows.values()), default=0) + 1
+        """A time entry id never used before, even by an entry since deleted (so that an
+        undo that re-creates an entry can never collide with somebody else's)."""
+        data = self.store.read()
+        meta_id, meta = next(iter(data["meta"].items()))
+        used = max((int(d.get("id", 0)) for d in data["time_entries"].values()), default=0)
+        new = max(used, int(meta.get("last_entry_id", 0))) + 1
+        self.store.update("meta", meta_id, {"last_entry_id": new})
+        return new
 
     def _check_not_future(self, at: datetime, what: str) -> None:
         if at > self.clock() + timedelta(minutes=1):
@@ -849,7 +875,7 @@ class Board:
             else:
                 if not minutes or minutes <= 0:
                     raise UseCaseError("the duration must be more than 0 minutes")
-                start, end = self._place(minutes, on or datetime.now().astimezone().date(), now)
+                start, end = self._place(minutes, on or self.clock().astimezone().date(), now)
             self._check_overlap(start, end)
             entry = {
                 "id": self._next_entry_id(),
@@ -874,9 +900,12 @@ class Board:
     def _place(self, minutes: int, day: date, now: datetime) -> tuple[datetime, datetime]:
         """Where a logged duration goes on a day: after the user's last entry that day, from
         09:00 local; on today, ending now if that is the only room."""
-        tz = datetime.now().astimezone().tzinfo
-        day_start = datetime.combine(day, time(9, 0), tz).astimezone(now.tzinfo)
-        day_end = datetime.combine(day + timedelta(days=1), time(0, 0), tz).astimezone(now.tzinfo)
+        if day > now.astimezone().date():
+            raise UseCaseError(f"{day.isoformat()} is in the future")
+        # Naive local times made aware by astimezone() get that day's own UTC offset (DST).
+        day_start = datetime.combine(day, time(9, 0)).astimezone().astimezone(now.tzinfo)
+        day_end = datetime.combine(day + timedelta(days=1), time(0, 0)).astimezone()
+        day_end = day_end.astimezone(now.tzinfo)
         start = day_start
         for _, doc in self._user_entries(self.user):
             e = parse_iso(doc["end"]) if doc.get("end") else now
@@ -886,8 +915,6 @@ class Board:
         length = timedelta(minutes=minutes)
         if start + length > now:
             start = now.replace(second=0) - length
-        if start.date() > now.date() or day > now.astimezone(tz).date():
-            raise UseCaseError(f"{day.isoformat()} is in the future")
         return start, start + length
 
 

@@ -138,6 +138,8 @@ class Store:
         self._work: Tables | None = None
         self._copied: set[str] = set()
         self._tx_thread: int | None = None
+        self._lock_owner: int | None = None
+        self._held_fd: int | None = None
         self._dirty = False
         self._db: TinyDB | None = None
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None  # (cards, key->id)
@@ -217,17 +219,46 @@ class Store:
         if path.is_dir():
             raise StoreError(path, "is a directory, not a data file")
         try:
-            with open(path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                raw = fh.read()
+            fd = os.open(path, os.O_RDONLY)
         except OSError as exc:
             raise StoreError(path, _os_reason(exc)) from None
-        data = self._validate(raw)
+        try:
+            st = os.fstat(fd)
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(path, _os_reason(exc)) from None
+        try:
+            data = self._validate(raw)
+        except StoreError:
+            os.close(fd)
+            raise
+        self._hold(fd)
         version = data["meta"]["1"]["schema_version"]
         if version < SCHEMA_VERSION:
             data = self._migrate(data, version, raw)
             st = os.stat(path)
         self._set_data(data, file_signature(st))
+
+    def _hold(self, fd: int) -> None:
+        """Keep the file we last read or wrote open.  While it is open its inode cannot be
+        reused, so a different file can never show the same (inode, size, mtime)."""
+        old, self._held_fd = self._held_fd, fd
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.close(old)
+
+    def close(self) -> None:
+        """Let go of the file handle kept by :meth:`_hold`."""
+        fd, self._held_fd = self._held_fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def _validate(self, raw: bytes) -> Tables:
         path = self.path
@@ -255,6 +286,9 @@ class Store:
             table = data.setdefault(name, {})
             if not all(isinstance(doc, dict) for doc in table.values()):
                 raise StoreError(path, f"not a pmo data file (bad rows in {name!r})")
+        for name, field in (("cards", "key"), ("projects", "key")):
+            if not all(isinstance(doc.get(field), str) for doc in data[name].values()):
+                raise StoreError(path, f"damaged: a row in {name!r} has no {field!r}")
         return data
 
     def _migrate(self, data: Tables, version: int, raw: bytes) -> Tables:
@@ -381,6 +415,9 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        if self._lock_owner == threading.get_ident():  # re-entrant (migration inside a tx)
+            yield
+            return
         fd = self._open_lock_file()
         try:
             deadline = time.monotonic() + self.lock_timeout
@@ -400,7 +437,11 @@ class Store:
                         ) from None
                     time.sleep(delay)
                     delay = min(delay * 2, 0.05)
-            yield
+            self._lock_owner = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._lock_owner = None
         finally:
             os.close(fd)  # closing releases the lock
 
@@ -427,17 +468,30 @@ class Store:
     def _write_file(self, data: Tables) -> None:
         """Replace the data file atomically, keeping its permission bits and group."""
         payload = dumps(data)
-        self._sig = self.write_atomic(self.path, payload, durable=True)
+        self._remove_stale_temps()
+        self._sig = self.write_atomic(self.path, payload, durable=True, hold=True)
 
-    def write_atomic(self, target: Path, payload: bytes, *, durable: bool) -> Signature:
-        """Write ``payload`` to ``target`` via a temp file and rename; returns its signature."""
+    def _remove_stale_temps(self) -> None:
+        """Temp files of writers that were killed mid-write (we hold the lock, so no live
+        writer owns one)."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                if entry.name.startswith(f".{self.path.name}.tmp-"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def write_atomic(
+        self, target: Path, payload: bytes, *, durable: bool, hold: bool = False
+    ) -> Signature:
+        """Write ``payload`` to ``target`` via a temp file and rename; returns its signature.
+        With ``hold``, the new file stays open (see :meth:`_hold`)."""
         try:
             old = os.stat(self.path)
         except FileNotFoundError:
             old = None
         directory = target.parent
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=directory)
         except OSError as exc:
             raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
         try:
@@ -452,7 +506,13 @@ class Store:
                     os.fchmod(fh.fileno(), 0o666 & ~_umask())
                 if durable:
                     os.fsync(fh.fileno())
-            os.replace(tmp, target)
+                held = os.dup(fh.fileno()) if hold else None
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                if held is not None:
+                    os.close(held)
+                raise
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -467,6 +527,9 @@ class Store:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
+        if held is not None:
+            self._hold(held)
+            return file_signature(os.fstat(held))
         return file_signature(os.stat(target))
 
     @property

@@ -18,11 +18,12 @@ def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tu
     glob: dict[str, list[str]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description:
+        if not binding.description or not binding.id:  # ours all have ids; skip Textual's
             continue
         target = glob if active.node is app else local
         label = binding.description + (f" - {binding.tooltip}" if binding.tooltip else "")
         target.setdefault(label, []).append(app.get_key_display(binding))
+    glob.setdefault("Command palette - every action, go to card, switch project", ["ctrl+p"])
     return (
         [(" ".join(keys), label) for label, keys in local.items()],
         [(" ".join(keys), label) for label, keys in glob.items()],

@@ -1,0 +1,528 @@
+"""Tests for pmo_tui.core.store: the shared JSON data file, with real files in tmp_path."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmo_tui.core import model
+from pmo_tui.core import status as status_file
+from pmo_tui.core import store as store_mod
+from pmo_tui.core.board import Board
+from pmo_tui.core.store import Store, StoreError
+
+DEFAULT_COLUMN_IDS = ["todo", "doing", "review", "done"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "pmo.json"
+
+
+def make_file(path: Path) -> bytes:
+    """A valid data file with the default project and one card; returns its bytes."""
+    store = Store(path)
+    Board(store, "alice").add_card("first card")
+    return path.read_bytes()
+
+
+def card_titles(store: Store) -> list[str]:
+    return sorted(d["title"] for d in store.read()["cards"].values())
+
+
+def leftovers(directory: Path, data: Path) -> list[str]:
+    """Files in ``directory`` other than the data file and its lock/status sidecars."""
+    expected = {data.name, data.name + ".lock", data.name + ".status"}
+    return sorted(p.name for p in directory.iterdir() if p.name not in expected)
+
+
+@pytest.fixture
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts calls of store.loads (one per parse of the data file)."""
+    calls = [0]
+    real = store_mod.loads
+
+    def counting(raw: bytes) -> Any:
+        calls[0] += 1
+        return real(raw)
+
+    monkeypatch.setattr(store_mod, "loads", counting)
+    return calls
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    old = os.umask(0o022)
+    os.umask(old)
+
+    def set_mask(mask: int) -> None:
+        os.umask(mask)
+
+    try:
+        yield set_mask
+    finally:
+        os.umask(old)
+
+
+# --------------------------------------------------------------------------- first use
+def test_read_of_missing_file_does_not_create_it(db: Path) -> None:
+    store = Store(db)
+    tables = store.read()
+    assert not db.exists()
+    assert not store.exists()
+    # the in-memory view already has the default project
+    [project] = tables["projects"].values()
+    assert project["key"] == "PMO"
+    assert tables["cards"] == {}
+
+
+def test_first_transaction_creates_file_with_meta_and_default_project(db: Path) -> None:
+    store = Store(db)
+    with store.transaction():
+        pass  # even an empty transaction creates the file
+    assert db.is_file()
+    data = json.loads(db.read_bytes())
+    meta = data["meta"]["1"]
+    assert meta["schema_version"] == model.SCHEMA_VERSION
+    assert isinstance(meta["created"], str) and meta["created"].endswith("Z")
+    [project] = data["projects"].values()
+    assert project["key"] == "PMO"
+    assert [c["id"] for c in project["columns"]] == DEFAULT_COLUMN_IDS
+    columns = {c["id"]: c for c in project["columns"]}
+    assert columns["todo"] == {"id": "todo", "name": "To Do", "wip": None, "role": "todo"}
+    assert columns["doing"] == {"id": "doing", "name": "In Progress", "wip": 3, "role": "started"}
+    assert columns["review"] == {"id": "review", "name": "Review", "wip": 2, "role": "started"}
+    assert columns["done"] == {"id": "done", "name": "Done", "wip": None, "role": "done"}
+    for table in store_mod.TABLES:
+        assert table in data
+
+
+def test_seed_false_creates_no_project(db: Path) -> None:
+    store = Store(db, seed=False)
+    with store.transaction():
+        pass
+    data = json.loads(db.read_bytes())
+    assert data["projects"] == {}
+    assert data["meta"]["1"]["schema_version"] == model.SCHEMA_VERSION
+
+
+def test_first_transaction_creates_missing_folder(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "pmo.json"
+    with Store(path).transaction():
+        pass
+    assert path.is_file()
+
+
+# --------------------------------------------------------------------------- caching
+def test_reads_come_from_memory_while_file_unchanged(db: Path, count_loads: list[int]) -> None:
+    make_file(db)
+    count_loads[0] = 0
+    store = Store(db)
+    first = store.read()
+    second = store.read()
+    assert count_loads[0] == 1
+    assert first is second
+    store.card("PMO-1")
+    _ = store.db.table("cards").all()
+    assert count_loads[0] == 1
+
+
+def test_own_write_does_not_cause_reparse(db: Path, count_loads: list[int]) -> None:
+    make_file(db)
+    store = Store(db)
+    store.read()
+    count_loads[0] = 0
+    Board(store, "alice").add_card("second")
+    assert card_titles(store) == ["first card", "second"]
+    assert count_loads[0] == 0
+
+
+def test_write_by_other_instance_causes_reparse(db: Path, count_loads: list[int]) -> None:
+    make_file(db)
+    mine = Store(db)
+    mine.read()
+    count_loads[0] = 0
+    other = Store(db)
+    Board(other, "bob").add_card("from bob")  # other parses once, writes
+    assert count_loads[0] == 1
+    assert mine.changed_on_disk()
+    assert card_titles(mine) == ["first card", "from bob"]
+    assert count_loads[0] == 2
+    mine.read()
+    assert count_loads[0] == 2
+    assert not mine.changed_on_disk()
+
+
+def test_generation_bumps_on_change_only(db: Path) -> None:
+    make_file(db)
+    store = Store(db)
+    store.read()
+    gen = store.generation
+    store.read()
+    assert store.generation == gen
+    Board(Store(db), "bob").add_card("x")
+    store.read()
+    assert store.generation > gen
+
+
+# --------------------------------------------------------------------------- transactions
+def test_transaction_rereads_file_changed_by_other_instance(db: Path) -> None:
+    a, b = Store(db), Store(db)
+    board_a, board_b = Board(a, "alice"), Board(b, "bob")
+    board_a.add_card("a0")
+    b.read()
+    a.read()
+    for i in range(1, 6):
+        board_a.add_card(f"a{i}")
+        board_b.add_card(f"b{i}")
+    expected = sorted(["a0"] + [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)])
+    for store in (a, b, Store(db)):
+        assert card_titles(store) == expected
+    keys = sorted(d["key"] for d in Store(db).read()["cards"].values())
+    assert len(set(keys)) == 11  # numbers never reused
+    data = json.loads(db.read_bytes())
+    assert next(iter(data["projects"].values()))["next_number"] == 12
+
+
+def test_raw_store_writes_by_two_instances_are_both_kept(db: Path) -> None:
+    a, b = Store(db), Store(db)
+    with a.transaction():
+        a.insert("events", {"n": 1})
+    b.read()
+    with a.transaction():
+        a.insert("events", {"n": 2})
+    with b.transaction():  # b's copy is stale: must re-read before applying
+        b.insert("events", {"n": 3})
+    rows = Store(db).read()["events"]
+    assert sorted(r["n"] for r in rows.values()) == [1, 2, 3]
+    assert len(rows) == 3
+
+
+def test_exception_in_transaction_writes_nothing(db: Path) -> None:
+    before = make_file(db)
+    store = Store(db)
+    board = Board(store, "alice")
+    with pytest.raises(RuntimeError, match="boom"), store.transaction():
+        store.insert("cards", {"key": "PMO-99", "project": "PMO", "title": "ghost"})
+        pid = next(iter(store.tables()["projects"]))
+        store.update("projects", pid, {"name": "changed"})
+        raise RuntimeError("boom")
+    assert db.read_bytes() == before
+    assert card_titles(store) == ["first card"]
+    assert store.card("PMO-99") is None
+    assert board.project().name == "pmo"
+    assert leftovers(db.parent, db) == []
+    # the store stays usable
+    board.add_card("after")
+    assert card_titles(Store(db)) == ["after", "first card"]
+
+
+def test_exception_in_first_transaction_creates_no_file(db: Path) -> None:
+    store = Store(db)
+    with pytest.raises(ValueError), store.transaction():
+        store.insert("events", {"n": 1})
+        raise ValueError("no")
+    assert not db.exists()
+    assert store.read()["events"] == {}
+
+
+def test_writes_outside_transaction_are_refused(db: Path) -> None:
+    store = Store(db)
+    with pytest.raises(RuntimeError):
+        store.insert("events", {"n": 1})
+    with pytest.raises(RuntimeError):
+        store.tables()
+
+
+def test_nested_transaction_is_part_of_outer(db: Path) -> None:
+    make_file(db)
+    store = Store(db)
+    with pytest.raises(KeyError), store.transaction():
+        with store.transaction():
+            store.insert("events", {"n": 1})
+        raise KeyError("abort outer")
+    assert all(e.get("n") != 1 for e in Store(db).read()["events"].values())
+
+
+# --------------------------------------------------------------------------- file modes
+@pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
+def test_permission_bits_survive_a_write(db: Path, mode: int) -> None:
+    make_file(db)
+    os.chmod(db, mode)
+    Board(Store(db), "alice").add_card("another")
+    assert stat.S_IMODE(os.stat(db).st_mode) == mode
+    Board(Store(db), "alice").add_card("and another")
+    assert stat.S_IMODE(os.stat(db).st_mode) == mode
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_new_file_follows_umask(
+    db: Path, umask: Callable[[int], None], mask: int, expected: int
+) -> None:
+    umask(mask)
+    with Store(db).transaction():
+        pass
+    assert stat.S_IMODE(os.stat(db).st_mode) == expected
+
+
+def test_no_temp_files_left_behind(db: Path) -> None:
+    store = Store(db)
+    board = Board(store, "alice")
+    for i in range(5):
+        board.add_card(f"c{i}")
+    Board(Store(db), "bob").add_card("other")
+    assert leftovers(db.parent, db) == []
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted(
+        [db.name, db.name + ".lock", db.name + ".status"]
+    )
+
+
+# --------------------------------------------------------------------------- status file
+def test_status_file_written_after_each_transaction(db: Path) -> None:
+    store = Store(db)
+    board = Board(store, "alice")
+    status_path = status_file.status_path(db)
+    for i in range(3):
+        board.add_card(f"c{i}")
+        data = json.loads(status_path.read_bytes())
+        st = os.stat(db)
+        assert data["sig"] == [st.st_ino, st.st_size, st.st_mtime_ns]
+        assert list(store.signature or ()) == data["sig"]
+        assert status_file.read_fast(db) == {}
+    board.start_timer("PMO-1")
+    running = status_file.read_fast(db)
+    assert running is not None
+    assert running["alice"]["card"] == "PMO-1"
+    assert running["alice"]["title"] == "c0"
+    board.stop_timer()
+    assert status_file.read_fast(db) == {}
+
+
+def test_status_file_not_trusted_after_foreign_change(db: Path) -> None:
+    make_file(db)
+    assert status_file.read_fast(db) == {}
+    # a write that bypasses pmo (no status refresh)
+    raw = json.loads(db.read_bytes())
+    raw["events"]["999"] = {"n": 1}
+    db.write_bytes(json.dumps(raw).encode())
+    assert status_file.read_fast(db) is None
+
+
+# --------------------------------------------------------------------------- schema
+def test_newer_schema_is_refused(db: Path) -> None:
+    make_file(db)
+    raw = json.loads(db.read_bytes())
+    raw["meta"]["1"]["schema_version"] = 999
+    data = json.dumps(raw).encode()
+    db.write_bytes(data)
+    with pytest.raises(StoreError) as info:
+        Store(db).read()
+    assert str(db) in str(info.value)
+    assert "newer" in str(info.value)
+    assert info.value.path == db
+    with pytest.raises(StoreError, match="newer"), Store(db).transaction():
+        pass
+    assert db.read_bytes() == data
+
+
+@pytest.fixture
+def schema_v2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pretend the code knows schema 2, with a migration 1 -> 2 that adds a field."""
+
+    def migrate(tables: dict[str, dict[str, Any]]) -> None:
+        for card in tables["cards"].values():
+            card["migrated"] = True
+        tables["meta"]["1"]["note"] = "v2"
+
+    # store.py imported the name from model: the store's own binding is what it checks.
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(model, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store_mod.MIGRATIONS, 1, migrate)
+
+
+def test_older_schema_is_migrated_on_read_with_backup(db: Path, schema_v2: None) -> None:
+    original = make_v1_file(db)
+    store = Store(db)
+    tables = store.read()
+    assert tables["meta"]["1"]["schema_version"] == 2
+    assert all(c.get("migrated") for c in tables["cards"].values())
+    backup = db.with_name(db.name + ".bak-v1")
+    assert backup.read_bytes() == original
+    on_disk = json.loads(db.read_bytes())
+    assert on_disk["meta"]["1"]["schema_version"] == 2
+    assert on_disk["meta"]["1"]["note"] == "v2"
+    assert on_disk["cards"]["1"]["migrated"] is True
+    assert on_disk["cards"]["1"]["title"] == "first card"
+    assert leftovers(db.parent, db) == [backup.name]
+    # a second store sees a v2 file: no further migration, the backup is untouched
+    Board(Store(db), "bob").add_card("later")
+    assert backup.read_bytes() == original
+    assert card_titles(Store(db)) == ["first card", "later"]
+
+
+def make_v1_file(db: Path) -> bytes:
+    """A schema-1 data file written before the code was 'upgraded'."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store_mod, "SCHEMA_VERSION", 1)
+        original = make_file(db)
+    assert json.loads(original)["meta"]["1"]["schema_version"] == 1
+    return original
+
+
+def test_older_schema_is_migrated_on_first_transaction(db: Path, schema_v2: None) -> None:
+    original = make_v1_file(db)
+    store = Store(db, lock_timeout=0.3)
+    with store.transaction():
+        store.insert("events", {"n": 1})
+    assert db.with_name(db.name + ".bak-v1").read_bytes() == original
+    on_disk = json.loads(db.read_bytes())
+    assert on_disk["meta"]["1"]["schema_version"] == 2
+    assert on_disk["cards"]["1"]["migrated"] is True
+
+
+# --------------------------------------------------------------------------- hostile files
+META = {"1": {"schema_version": 1, "created": "2026-11-20T10:00:00Z"}}
+HOSTILE: dict[str, bytes] = {
+    "empty": b"",
+    "whitespace": b"  \n\t \n",
+    "truncated": b'{"meta": {"1": {"schema_version": 1}}, "cards": {"1": {"ke',
+    "not-json": b"hello, world\n",
+    "binary": bytes(range(256)),
+    "json-list": b"[1, 2, 3]",
+    "json-string": b'"pmo"',
+    "json-null": b"null",
+    "foreign-object": b'{"hello": 1}',
+    "tables-without-meta": json.dumps({"projects": {}, "cards": {}}).encode(),
+    "empty-meta": json.dumps({"meta": {}, "cards": {}}).encode(),
+    "meta-not-a-table": json.dumps({"meta": [1], "cards": {}}).encode(),
+    "schema-not-int": json.dumps({"meta": {"1": {"schema_version": "1"}}}).encode(),
+    "schema-bool": json.dumps({"meta": {"1": {"schema_version": True}}}).encode(),
+    "schema-zero": json.dumps({"meta": {"1": {"schema_version": 0}}}).encode(),
+    "table-is-list": json.dumps({"meta": META, "cards": []}).encode(),
+    "bad-rows": json.dumps({"meta": META, "cards": {"1": 5}}).encode(),
+    "bad-rows-string": json.dumps({"meta": META, "events": {"1": "x"}}).encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_refused_by_read(db: Path, name: str) -> None:
+    db.write_bytes(HOSTILE[name])
+    with pytest.raises(StoreError) as info:
+        Store(db).read()
+    assert str(db) in str(info.value)
+    assert db.read_bytes() == HOSTILE[name]
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_refused_by_transaction(db: Path, name: str) -> None:
+    db.write_bytes(HOSTILE[name])
+    store = Store(db)
+    with pytest.raises(StoreError) as info, store.transaction():
+        store.insert("events", {"n": 1})
+    assert str(db) in str(info.value)
+    assert db.read_bytes() == HOSTILE[name]
+    assert leftovers(db.parent, db) == []
+    with pytest.raises(StoreError):
+        Board(store, "alice").add_card("x")
+    assert db.read_bytes() == HOSTILE[name]
+
+
+def test_directory_at_path_is_refused(db: Path) -> None:
+    db.mkdir()
+    with pytest.raises(StoreError, match="directory"):
+        Store(db).read()
+    with pytest.raises(StoreError, match="directory"), Store(db).transaction():
+        pass
+    assert db.is_dir()
+    assert list(db.iterdir()) == []
+
+
+def test_unreadable_file_is_refused(db: Path) -> None:
+    make_file(db)
+    os.chmod(db, 0)
+    try:
+        if os.access(db, os.R_OK):  # running as root
+            pytest.skip("root can read anything")
+        with pytest.raises(StoreError, match="permission"):
+            Store(db).read()
+    finally:
+        os.chmod(db, 0o644)
+
+
+def test_hostile_file_fixed_later_is_read(db: Path) -> None:
+    good = make_file(db)
+    db.write_bytes(b"garbage")
+    store = Store(db)
+    with pytest.raises(StoreError):
+        store.read()
+    db.write_bytes(good)
+    assert card_titles(store) == ["first card"]
+
+
+def test_card_row_without_key_is_a_store_error(db: Path) -> None:
+    db.write_bytes(
+        json.dumps({"meta": META, "projects": {}, "cards": {"1": {"title": "no key"}}}).encode()
+    )
+    store = Store(db)
+    with pytest.raises(StoreError):
+        store.read()
+        store.card("PMO-1")
+
+
+# --------------------------------------------------------------------------- locking
+def test_lock_timeout(db: Path) -> None:
+    before = make_file(db)
+    fd = os.open(db.with_name(db.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        store = Store(db, lock_timeout=0.3)
+        began = time.monotonic()
+        with pytest.raises(StoreError) as info, store.transaction():
+            store.insert("events", {"n": 1})
+        waited = time.monotonic() - began
+        assert "lock" in str(info.value)
+        assert str(db) in str(info.value)
+        assert 0.25 <= waited < 3
+        # reads do not need the lock
+        assert card_titles(store) == ["first card"]
+    finally:
+        os.close(fd)
+    assert db.read_bytes() == before
+    with store.transaction():  # released: works again
+        store.insert("events", {"n": 1})
+
+
+def test_lock_timeout_from_environment(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMO_LOCK_TIMEOUT", "0.2")
+    assert Store(db).lock_timeout == 0.2
+    monkeypatch.delenv("PMO_LOCK_TIMEOUT")
+    assert Store(db).lock_timeout == store_mod.LOCK_TIMEOUT == 10.0
+
+
+# --------------------------------------------------------------------------- TinyDB view
+def test_tinydb_view_sees_the_data(db: Path) -> None:
+    make_file(db)
+    store = Store(db)
+    cards = store.db.table("cards").all()
+    assert [c["title"] for c in cards] == ["first card"]
+    assert store.db.table("projects").all()[0]["key"] == "PMO"
+    Board(Store(db), "bob").add_card("bob's")
+    assert sorted(c["title"] for c in store.db.table("cards").all()) == ["bob's", "first card"]
+
+
+def test_tinydb_view_follows_own_transactions(db: Path) -> None:
+    store = Store(db)
+    assert store.db.table("cards").all() == []
+    board = Board(store, "alice")
+    board.add_card("one")
+    assert [c["title"] for c in store.db.table("cards").all()] == ["one"]
+    board.edit_card("PMO-1", title="renamed")
+    assert [c["title"] for c in store.db.table("cards").all()] == ["renamed"]

@@ -1,0 +1,232 @@
+"""Wall-clock time of whole `pmo` processes on the generated 1k and 10k data sets.
+
+    python bench/run.py [--runs 7] [--sizes 1k,10k] [--write]
+
+Each command series runs on a fresh copy of the data set in a temp dir (PMO_DB), as user
+`bench`, with PMO_CONFIG pointing at a missing file: 1 warm-up run, then --runs timed runs
+(time.perf_counter around subprocess.run); the median and min are reported.  Mutating
+commands keep the file the same size: `move` alternates doing/todo, `start` and `stop` are
+paired, `add` grows the file by one card per run.  With --write the table replaces the
+"## CLI (bench/run.py)" section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _results import DATA, ensure_data, machine, replace_section
+
+HEADING = "## CLI (bench/run.py)"
+FLOOR_IMPORTS = "floor: python -c 'import tinydb, pendulum'"
+PMO_IMPORTS = "import re, pmo_tui.cli, pmo_tui.core.board"  # what a write command imports
+FLOOR_PMO = "floor: pmo's imports (`python -c 'import re, pmo_tui.cli, pmo_tui.core.board'`)"
+NO_PYC = "the same imports without bytecode cache (PYTHONDONTWRITEBYTECODE=1)"
+# Bytecode goes here, not beside the sources: an installed pmo has its .pyc files, and this
+# environment may set PYTHONDONTWRITEBYTECODE (which would recompile pmo on every run).
+PYCACHE = DATA / "pycache"
+PY = sys.executable
+PMO = str(Path(sys.executable).parent / "pmo")
+# Targets (median, ms): per size, or for every size.
+TARGETS: dict[str, dict[str, float]] = {
+    "add": {"1k": 70, "10k": 150},
+    "move": {"1k": 70, "10k": 150},
+    "start": {"1k": 70, "10k": 150},
+    "stop": {"1k": 70, "10k": 150},
+    "status --short (timer running)": {"1k": 50, "10k": 50},
+    "status --short (no timer)": {"1k": 50, "10k": 50},
+}
+
+
+@dataclass
+class Step:
+    label: str  # the row it is timed under; "" = run but not timed
+    argv: list[str]
+    ok: tuple[int, ...] = (0,)
+
+
+@dataclass
+class Series:
+    """Commands run on one fresh copy of a data set; steps(i) is iteration i (0 = warm-up)."""
+
+    steps: Callable[[int], list[Step]]
+    setup: list[Step] = field(default_factory=list)
+    before_each: Callable[[Path], None] | None = None
+    needs_data: bool = True
+
+
+def _drop_status_file(db: Path) -> None:
+    db.with_name(db.name + ".status").unlink(missing_ok=True)
+
+
+SERIES: list[Series] = [
+    Series(lambda i: [Step("ls", [PMO, "ls"])]),
+    Series(lambda i: [Step("show PMO-5", [PMO, "show", "PMO-5"])]),
+    Series(lambda i: [Step("add", [PMO, "add", "bench card"])]),
+    Series(lambda i: [Step("move", [PMO, "move", "PMO-5", "doing" if i % 2 == 0 else "todo"])]),
+    Series(lambda i: [Step("start", [PMO, "start", "PMO-5"]), Step("stop", [PMO, "stop"])]),
+    Series(
+        lambda i: [Step("status --short (no timer)", [PMO, "status", "--short"], (1,))],
+    ),
+    Series(
+        lambda i: [Step("status --short (timer running)", [PMO, "status", "--short"])],
+        setup=[Step("", [PMO, "start", "PMO-5"])],
+    ),
+    Series(
+        lambda i: [Step("status --short, no .status file (fallback)", [PMO, "status", "--short"])],
+        setup=[Step("", [PMO, "start", "PMO-5"])],
+        before_each=_drop_status_file,
+    ),
+]
+FLOORS: list[Series] = [
+    Series(lambda i: [Step("floor: python -c pass", [PY, "-c", "pass"])], needs_data=False),
+    Series(
+        lambda i: [Step(FLOOR_IMPORTS, [PY, "-c", "import tinydb, pendulum"])],
+        needs_data=False,
+    ),
+    Series(lambda i: [Step(FLOOR_PMO, [PY, "-c", PMO_IMPORTS])], needs_data=False),
+    Series(lambda i: [Step(NO_PYC, [PY, "-c", PMO_IMPORTS])], needs_data=False),
+]
+
+
+def _env(db: Path, bytecode: bool = True) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMO_", "PYTHONPYCACHE"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if bytecode:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(
+        PMO_DB=str(db),
+        PMO_USER="bench",
+        PMO_CONFIG=str(db.parent / "missing-config.toml"),
+    )
+    return env
+
+
+def _run(step: Step, env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(step.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in step.ok:
+        sys.exit(
+            f"bench: {' '.join(step.argv[1:])} exited {proc.returncode} "
+            f"(expected {step.ok}): {proc.stderr.decode(errors='replace').strip()}"
+        )
+    return elapsed
+
+
+def run_series(series: Series, source: Path | None, runs: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="pmo-bench-") as tmp:
+        db = Path(tmp) / "pmo.json"
+        if source is not None:
+            shutil.copyfile(source, db)  # a fresh copy for every series
+        env = _env(db, bytecode=not any(s.label == NO_PYC for s in series.steps(0)))
+        for step in series.setup:
+            _run(step, env)
+        for i in range(runs + 1):
+            if series.before_each is not None:
+                series.before_each(db)
+            for step in series.steps(i):
+                elapsed = _run(step, env)
+                if i > 0 and step.label:  # iteration 0 is the warm-up
+                    times.setdefault(step.label, []).append(elapsed)
+    return times
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def table(results: dict[str, dict[str, list[float]]], sizes: list[str]) -> str:
+    labels: list[str] = []
+    for per_size in results.values():
+        labels += [k for k in per_size if k not in labels]
+    head = ["command"]
+    for size in sizes:
+        head += [f"{size} median ms", f"{size} min ms"]
+    head += ["target (median)", "verdict"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label in labels:
+        row = [f"`{label}`" if not label.startswith("floor") else label]
+        verdicts = []
+        for size in sizes:
+            samples = results.get(size, {}).get(label) or results.get("-", {}).get(label)
+            if samples is None:
+                row += ["", ""]
+                continue
+            med = statistics.median(samples)
+            row += [_ms(med), _ms(min(samples))]
+            target = TARGETS.get(label, {}).get(size)
+            if target is not None:
+                verdicts.append(f"{size} {'ok' if med * 1000 < target else '**MISSED**'}")
+        targets = TARGETS.get(label)
+        if targets is None:
+            row += ["", ""]
+        else:
+            row.append(" / ".join(f"{s} < {t:g}" for s, t in targets.items() if s in sizes) + " ms")
+            row.append(", ".join(verdicts))
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7, help="timed runs per command (>= 7)")
+    ap.add_argument("--sizes", default="1k,10k")
+    ap.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    args = ap.parse_args(argv)
+    if args.runs < 7:
+        ap.error("--runs must be at least 7")
+    if not Path(PMO).exists():
+        sys.exit(f"bench: {PMO} not found (install pmo in this Python's environment)")
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+
+    results: dict[str, dict[str, list[float]]] = {"-": {}}
+    for series in FLOORS:
+        results["-"].update(run_series(series, None, args.runs))
+    files: dict[str, int] = {}
+    for size in sizes:
+        source = ensure_data(size)
+        files[size] = source.stat().st_size
+        results[size] = {}
+        for series in SERIES:
+            results[size].update(run_series(series, source, args.runs))
+            print(f"  {size}: {', '.join(results[size])}", file=sys.stderr)
+
+    body = "\n".join(
+        [
+            f"Machine: {machine()}",
+            "",
+            "Data files: "
+            + ", ".join(f"{s} = {files[s] / 1e6:.2f} MB ({files[s]:,} bytes)" for s in sizes)
+            + " (bench/generate.py; ~3 time entries and ~5 events per card, N/50 sprints).",
+            "",
+            f"Whole-process wall time, median and min of {args.runs} runs after 1 warm-up, "
+            "console script `pmo`, fresh copy of the data set per command series, "
+            "PMO_USER=bench, no config file, bytecode cached (PYTHONPYCACHEPREFIX) except in "
+            "the row that says otherwise. Floors do not read data (`re`: the console script's).",
+            "",
+            table(results, sizes),
+        ]
+    )
+    print(body)
+    if args.write:
+        replace_section(HEADING, body)
+        print(f"\nwrote {HEADING!r} in bench/RESULTS.md", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,8 +23,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 Doc = dict[str, Any]
 
 SCHEMA_VERSION = 1
@@ -317,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.fromisoformat(args.now.replace("Z", "+00:00")).astimezone(UTC)
     tables = generate(args.cards, args.seed, now)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = orjson.dumps(tables)
+    # The store's own byte layout (one table per line), as pmo itself writes the file.
+    from pmo_tui.core.layout import Tables, serialize, to_bytes
+
+    payload = to_bytes(serialize(Tables(tables)))
     tmp = args.out.with_name(args.out.name + ".tmp")
     tmp.write_bytes(payload)
     tmp.replace(args.out)

@@ -7,12 +7,13 @@ is imported, because it runs on every shell prompt.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import argparse
+
     from .core.board import Board, Change
     from .core.store import Store
 
@@ -21,12 +22,6 @@ EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_FILE = 0, 1, 2, 3
 
 class UsageError(Exception):
     """Bad usage or input (exit 2)."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # One line, naming the bad value, instead of argparse's usage block.
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _out(text: str = "") -> None:
@@ -118,7 +113,38 @@ def _print_status(entry: dict[str, Any] | None, short: bool, as_json: bool, user
 
 
 # ----------------------------------------------------------------------------- parser
+def _terminal_width() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            columns = 80
+    return max(40, columns) - 2
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not at the top: `pmo status --short` must not pay for it
+
+    class _Formatter(argparse.HelpFormatter):
+        # argparse makes a formatter for every add_argument and would import shutil (and
+        # bz2, lzma...) each time to ask the terminal width; ask it ourselves, cheaply.
+        def __init__(self, prog: str, **kwargs: Any) -> None:
+            kwargs.setdefault("width", _terminal_width())
+            super().__init__(prog, **kwargs)
+
+    class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
+        def error(self, message: str) -> Any:
+            # One line, naming the bad value, instead of argparse's usage block.
+            raise UsageError(f"{message} (see `{self.prog} --help`)")
+
     p = _Parser(
         prog="pmo",
         description="pmo: a keyboard-first sprint board and timer. "
@@ -555,7 +581,30 @@ def _glue_negative_times(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = _glue_negative_times(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # a real `pmo` process, not a test calling main([...])
+        return _exit_fast(_main(sys.argv[1:]))
+    return _main(argv)
+
+
+def _exit_fast(code: int) -> int:
+    """End the process without tearing down the loaded data: a CLI command holds hundreds
+    of thousands of small objects and freeing them one by one costs more than the command.
+    Nothing is left to write: every change was committed (and fsynced) already."""
+    if "pmo_tui.ui.app" in sys.modules:  # the app ran: leave the normal way
+        return code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)
+
+
+def _main(argv: list[str]) -> int:
+    import gc
+
+    gc.disable()  # a short-lived process: the cyclic GC only adds pauses
+    argv = _glue_negative_times(argv)
     try:
         try:
             code = _fast_status(argv)

@@ -304,7 +304,8 @@ class Board:
                 self.store.remove(patch.table, doc_id)
             return
         if doc_id is None:
-            self.store.insert(patch.table, dict(patch.after))
+            free = patch.key.isdigit() and patch.key not in table
+            self.store.insert(patch.table, dict(patch.after), patch.key if free else None)
             return
         self.store.update(patch.table, doc_id, dict(patch.after))
 
@@ -466,13 +467,19 @@ class Board:
         return Change(f"add {key}", [Patch("cards", key, None, dict(doc))], notes, key)
 
     def _rank_after(self, project: str, after: str | None) -> float:
-        docs = self.card_docs(archived=True, project=project)
         if after is not None:
+            docs = self.card_docs(archived=True, project=project)
             for i, d in enumerate(docs):
                 if d["key"] == after:
                     nxt = docs[i + 1]["rank"] if i + 1 < len(docs) else d["rank"] + 2
                     return (float(d["rank"]) + float(nxt)) / 2
-        return float(docs[-1].get("rank") or 0) + 1 if docs else 1.0
+        # The bottom: one past the highest rank (no sort needed).
+        ranks = [
+            float(d.get("rank") or 0)
+            for d in self.store.read()["cards"].values()
+            if d.get("project") == project
+        ]
+        return max(ranks) + 1 if ranks else 1.0
 
     def _card_fields(self, **given: Any) -> Doc:
         """Validate the optional card fields that were given (None means not given)."""
@@ -730,14 +737,8 @@ class Board:
         ]
 
     def _next_entry_id(self) -> int:
-        """A time entry id never used before, even by an entry since deleted (so that an
-        undo that re-creates an entry can never collide with somebody else's)."""
-        data = self.store.read()
-        meta_id, meta = next(iter(data["meta"].items()))
-        used = max((int(d.get("id", 0)) for d in data["time_entries"].values()), default=0)
-        new = max(used, int(meta.get("last_entry_id", 0))) + 1
-        self.store.update("meta", meta_id, {"last_entry_id": new})
-        return new
+        """A time entry id never used before, even by an entry since deleted."""
+        return int(self.store.reserve_id("time_entries"))
 
     def _check_not_future(self, at: datetime, what: str) -> None:
         if at > self.clock() + timedelta(minutes=1):
@@ -779,7 +780,7 @@ class Board:
                 "end": None,
                 "note": note_text,
             }
-            self.store.insert("time_entries", entry)
+            self.store.insert("time_entries", entry, str(entry["id"]))
             patches.append(Patch("time_entries", str(entry["id"]), None, dict(entry)))
         return Change(f"start timer on {key}", patches, notes, key)
 
@@ -885,7 +886,7 @@ class Board:
                 "end": iso(end),
                 "note": note_text,
             }
-            self.store.insert("time_entries", entry)
+            self.store.insert("time_entries", entry, str(entry["id"]))
             spent = int((end - start).total_seconds() // 60)
         return Change(
             f"log {parse.format_duration(spent)} on {key}",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +45,24 @@ def config_path() -> Path:
     return Path(env).expanduser() if env else user_config_dir() / "config.toml"
 
 
-@dataclass
 class Config:
-    path: Path
-    db: str | None = None
-    user: str | None = None
-    project: str | None = None
-    theme: str | None = None
-    hours_per_day: float = 8.0
-    target_hours_per_day: float = 8.0
-    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
-    keymap: dict[str, str] = field(default_factory=dict)
+    """Settings from config.toml (a plain class: dataclasses cost import time on every
+    shell prompt)."""
+
+    def __init__(self, path: Path, **values: Any) -> None:
+        self.path = path
+        self.db: str | None = None
+        self.user: str | None = None
+        self.project: str | None = None
+        self.theme: str | None = None
+        self.hours_per_day = 8.0
+        self.target_hours_per_day = 8.0
+        self.work_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+        self.keymap: dict[str, str] = {}
+        for name, value in values.items():
+            if not hasattr(self, name):
+                raise TypeError(f"unknown config setting {name!r}")
+            setattr(self, name, value)
 
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -23,35 +23,49 @@ def status_path(db: Path) -> Path:
 
 def running_by_user(tables: dict[str, dict[str, Doc]]) -> dict[str, Doc]:
     """Each user's running entry, with the card title, from the full tables."""
-    cards_by_key: dict[str, Doc] | None = None
     out: dict[str, Doc] = {}
     for doc in tables.get("time_entries", {}).values():
         if doc.get("end") is None and doc.get("user") is not None:
-            if cards_by_key is None:
-                cards_by_key = {c.get("key", ""): c for c in tables.get("cards", {}).values()}
-            card = cards_by_key.get(doc.get("card", ""), {})
             out[str(doc["user"])] = {
                 "card": doc.get("card"),
-                "title": card.get("title", ""),
+                "title": "",
                 "start": doc.get("start"),
                 "id": doc.get("id"),
             }
+    if out:
+        wanted = {entry["card"]: entry for entry in out.values()}
+        for card in tables.get("cards", {}).values():
+            entry = wanted.get(card.get("key"))
+            if entry is not None:
+                for e in out.values():
+                    if e["card"] == card.get("key"):
+                        e["title"] = card.get("title", "")
     return out
 
 
-def render(sig: tuple[int, int, int], tables: dict[str, dict[str, Doc]]) -> bytes:
-    return json.dumps({"sig": list(sig), "running": running_by_user(tables)}).encode()
+def render(sig: tuple[int, int, int], running: dict[str, Doc]) -> bytes:
+    return json.dumps({"sig": list(sig), "running": running}).encode()
+
+
+def read_running(db: Path, sig: tuple[int, int, int]) -> dict[str, Doc] | None:
+    """Running timers by user from the status file if it was written for ``sig``."""
+    try:
+        with open(status_path(db), "rb") as fh:
+            data = json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("sig") != list(sig):
+        return None
+    running = data.get("running")
+    if not isinstance(running, dict) or not all(isinstance(v, dict) for v in running.values()):
+        return None
+    return running
 
 
 def read_fast(db: Path) -> dict[str, Doc] | None:
     """Running timers by user from the status file, or None if it cannot be trusted."""
     try:
         st = os.stat(db)
-        with open(status_path(db), "rb") as fh:
-            data = json.loads(fh.read())
-    except (OSError, ValueError):
+    except OSError:
         return None
-    if not isinstance(data, dict) or data.get("sig") != [st.st_ino, st.st_size, st.st_mtime_ns]:
-        return None
-    running = data.get("running")
-    return running if isinstance(running, dict) else None
+    return read_running(db, (st.st_ino, st.st_size, st.st_mtime_ns))

@@ -17,65 +17,39 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
 import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from tinydb import TinyDB
-from tinydb.storages import Storage
 
+from . import layout
 from . import status as status_file
+from .layout import TABLES, StoreError, TableError, Tables, loads
 from .model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
 
-Tables = dict[str, dict[str, Doc]]
+if TYPE_CHECKING:
+    from tinydb import TinyDB
+
 Signature = tuple[int, int, int]
-TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
+__all__ = ["MIGRATIONS", "TABLES", "Store", "StoreError", "Tables", "write_status_file"]
 LOCK_TIMEOUT = 10.0
 
 # Older schema version -> function that upgrades tables in place to version + 1.
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
 
 
-class StoreError(Exception):
-    """The data file cannot be used (CLI exit code 3)."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
 def file_signature(st: os.stat_result) -> Signature:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def dumps(data: Any) -> bytes:
-    return orjson.dumps(data)
-
-
-def loads(raw: bytes) -> Any:
-    # Parsing builds hundreds of thousands of small dicts; the cyclic GC would walk them
-    # again and again while they are created.  None of them can form a cycle, so keep it off.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return orjson.loads(raw)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def seed_tables(project: Project | None = None) -> Tables:
     """A fresh file: meta and, unless told otherwise, the default project."""
     now = iso(utcnow())
-    tables: Tables = {name: {} for name in TABLES}
+    tables = Tables({name: {} for name in TABLES})
     tables["meta"]["1"] = {"schema_version": SCHEMA_VERSION, "created": now}
     if project is not None:
         tables["projects"]["1"] = project.to_doc()
@@ -90,27 +64,6 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-class _StoreStorage(Storage):
-    """TinyDB storage that reads and writes the Store's in-memory tables.
-
-    Disk I/O happens once per transaction in :meth:`Store.transaction`, not per TinyDB call.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def read(self) -> Tables:
-        return self._store._data_for_tinydb()
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        # TinyDB updates documents in place, which would change the committed snapshot
-        # that other threads read.  Writes go through Store.insert/update/remove instead.
-        raise NotImplementedError("pmo's TinyDB view is read-only: use Store.insert/update")
-
-    def close(self) -> None:
-        pass
 
 
 class Store:
@@ -140,10 +93,10 @@ class Store:
         self._tx_thread: int | None = None
         self._lock_owner: int | None = None
         self._held_fd: int | None = None
+        self.prev_signature: Signature | None = None  # the file's, when the tx began
         self._dirty = False
         self._db: TinyDB | None = None
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None  # (cards, key->id)
-        self._next_ids: dict[str, int] = {}
         self.generation = 0  # bumped whenever the committed data changes
         # Hooks run inside a transaction after the data file is replaced (derived files).
         self.after_write: list[Callable[[Store, Tables], None]] = [write_status_file]
@@ -173,9 +126,11 @@ class Store:
     @property
     def db(self) -> TinyDB:
         """A TinyDB view of the current data, for queries (writes go through insert/update)."""
+        from tinydb import TinyDB  # only queries need it; the CLI's writes do not
+
         self.read()
         if self._db is None:
-            self._db = TinyDB(self, storage=_StoreStorage)
+            self._db = TinyDB(self, storage=_storage_class())
         return self._db
 
     def changed_on_disk(self) -> bool:
@@ -262,14 +217,43 @@ class Store:
 
     def _validate(self, raw: bytes) -> Tables:
         path = self.path
-        if not raw.strip():
+        if len(raw) < 4096 and not raw.strip():  # (a big file is not blank: no 15 MB copy)
             raise StoreError(path, "the file is empty (refusing to overwrite it)")
+        lazy = layout.split(raw, lambda reason: StoreError(path, reason))
+        if lazy is not None:
+            self._check_meta(lazy)
+            return lazy
         try:
             data = loads(raw)
         except orjson.JSONDecodeError:
             raise StoreError(path, "not valid JSON: truncated or corrupt") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise StoreError(path, "not a pmo data file (not a table document)")
+        tables = Tables(data)
+        self._check_meta(tables)
+        recorded = data["meta"]["1"].get("layout")
+        if isinstance(recorded, dict):  # written by pmo: every table it wrote must be there
+            missing = [name for name in recorded if name not in data]
+            if missing:
+                raise StoreError(path, f"damaged: table {missing[0]!r} is missing (truncated?)")
+        for name in TABLES:
+            tables.setdefault(name, {})
+        try:
+            for name in tables:
+                layout.check_table(name, tables[name])
+        except TableError as exc:
+            raise StoreError(path, str(exc)) from None
+        counters = data["meta"]["1"].get("next_ids")
+        counters = counters if isinstance(counters, dict) else {}
+        for name in tables:
+            if name != "meta":
+                saved = counters.get(name)
+                scanned = layout.next_id(tables[name])
+                tables.next_ids[name] = max(scanned, saved if isinstance(saved, int) else 0)
+        return tables
+
+    def _check_meta(self, data: Tables) -> None:
+        path = self.path
         meta = data.get("meta")
         if not meta or not isinstance(meta.get("1"), dict):
             raise StoreError(path, "not a pmo data file (no meta.schema_version)")
@@ -283,13 +267,8 @@ class Store:
                 " - upgrade pmo",
             )
         for name in TABLES:
-            table = data.setdefault(name, {})
-            if not all(isinstance(doc, dict) for doc in table.values()):
-                raise StoreError(path, f"not a pmo data file (bad rows in {name!r})")
-        for name, field in (("cards", "key"), ("projects", "key")):
-            if not all(isinstance(doc.get(field), str) for doc in data[name].values()):
-                raise StoreError(path, f"damaged: a row in {name!r} has no {field!r}")
-        return data
+            if name not in data:
+                data.setdefault(name, {})
 
     def _migrate(self, data: Tables, version: int, raw: bytes) -> Tables:
         """Upgrade an older file in place, after keeping a backup copy of it."""
@@ -302,6 +281,9 @@ class Store:
                 version = data["meta"]["1"]["schema_version"]
                 if version == SCHEMA_VERSION:
                     return data
+            import shutil
+
+            data.materialize()
             backup = self.path.with_name(f"{self.path.name}.bak-v{version}")
             shutil.copy2(self.path, backup)
             while version < SCHEMA_VERSION:
@@ -312,10 +294,10 @@ class Store:
         return data
 
     def _set_data(self, data: Tables, sig: Signature | None) -> None:
+        data.path = self.path
         self._data = data
         self._sig = sig
         self._db = None
-        self._next_ids = {}
         self.generation += 1
 
     # ----------------------------------------------------------------- writing
@@ -330,15 +312,14 @@ class Store:
             self._refresh()
             assert self._data is not None
             exists = self._sig is not None
-            self._work = dict(self._data)
+            self.prev_signature = self._sig
+            self._work = self._data.copy()
             self._copied = set()
             self._dirty = not exists  # a new file is written even if unchanged
             self._tx_thread = threading.get_ident()
-            next_ids = dict(self._next_ids)
             try:
                 yield self
             except BaseException:
-                self._next_ids = next_ids
                 raise
             else:
                 if self._dirty:
@@ -359,7 +340,10 @@ class Store:
         self._require_tx()
         assert self._work is not None
         if name not in self._copied:
-            self._work[name] = dict(self._work.get(name, {}))
+            try:
+                self._work[name] = dict(self._work.get(name, {}))
+            except TableError as exc:
+                raise StoreError(self.path, str(exc)) from None
             self._copied.add(name)
         self._dirty = True
         return self._work[name]
@@ -372,24 +356,53 @@ class Store:
             table = self._table(name)
             for doc_id, doc in table.items():
                 table[doc_id] = dict(doc)
+        # The caller may add documents under any id: recount on write, never going back.
+        self._work.floor_ids = dict(self._work.next_ids)
+        self._work.next_ids.clear()
         return self._work
 
     def insert(self, table: str, doc: Doc, doc_id: str | None = None) -> str:
         """Insert a document (under ``doc_id`` if given); returns its TinyDB id."""
+        work = self._work
+        if doc_id is None and work is not None and work.can_append_raw(table):
+            # An unparsed table (the history): append without parsing it.
+            self._require_tx()
+            self._dirty = True
+            self._db = None
+            return work.append_raw(table, doc)
         rows = self._table(table)
         if doc_id is None:
-            if table not in self._next_ids:
-                self._next_ids[table] = max((int(k) for k in rows), default=0) + 1
-            doc_id = str(self._next_ids[table])
-            while doc_id in rows:  # pragma: no cover - defensive
-                doc_id = str(int(doc_id) + 1)
-            self._next_ids[table] = int(doc_id) + 1
+            doc_id = self.reserve_id(table)
+        else:
+            self._bump_id(table, doc_id)
         rows[doc_id] = doc
         index = self._index
         if table == "cards" and index is not None and index[0] is rows:
             index[1][doc["key"]] = doc_id
         self._db = None
         return doc_id
+
+    def reserve_id(self, table: str) -> str:
+        """A document id never used in this table, even by a document since removed: the
+        counter lives in the file (meta.next_ids), so an undo that re-creates a document
+        can never collide with one somebody else made meanwhile."""
+        work = self._work
+        self._require_tx()
+        assert work is not None
+        rows = self._table(table)
+        n = work.next_ids.get(table)
+        if n is None:
+            n = layout.next_id(rows)
+        while str(n) in rows:  # a document added by another tool
+            n += 1
+        work.next_ids[table] = n + 1
+        return str(n)
+
+    def _bump_id(self, table: str, doc_id: str) -> None:
+        work = self._work
+        assert work is not None
+        if doc_id.isdigit() and table in work.next_ids:
+            work.next_ids[table] = max(work.next_ids[table], int(doc_id) + 1)
 
     def update(self, table: str, doc_id: str, fields: Doc) -> Doc:
         rows = self._table(table)
@@ -467,7 +480,7 @@ class Store:
 
     def _write_file(self, data: Tables) -> None:
         """Replace the data file atomically, keeping its permission bits and group."""
-        payload = dumps(data)
+        payload = layout.serialize(data)
         self._remove_stale_temps()
         self._sig = self.write_atomic(self.path, payload, durable=True, hold=True)
 
@@ -481,7 +494,12 @@ class Store:
                         os.unlink(entry.path)
 
     def write_atomic(
-        self, target: Path, payload: bytes, *, durable: bool, hold: bool = False
+        self,
+        target: Path,
+        payload: bytes | list[layout.Chunk],
+        *,
+        durable: bool,
+        hold: bool = False,
     ) -> Signature:
         """Write ``payload`` to ``target`` via a temp file and rename; returns its signature.
         With ``hold``, the new file stays open (see :meth:`_hold`)."""
@@ -491,12 +509,15 @@ class Store:
             old = None
         directory = target.parent
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=directory)
+            # (not tempfile.mkstemp: importing tempfile costs more than this whole write)
+            tmp = str(directory / f".{target.name}.tmp-{os.getpid()}-{os.urandom(6).hex()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
+                for chunk in [payload] if isinstance(payload, bytes) else payload:
+                    fh.write(chunk)
                 fh.flush()
                 if old is not None:
                     os.fchmod(fh.fileno(), old.st_mode & 0o7777)
@@ -541,10 +562,42 @@ def write_status_file(store: Store, data: Tables) -> None:
     """Refresh the derived status file; it is only a cache, so failures are ignored."""
     if store.signature is None:
         return
+    running = None
+    if data.is_raw("time_entries") and store.prev_signature is not None:
+        # No timer changed: carry the running timers over instead of parsing the entries.
+        running = status_file.read_running(store.path, store.prev_signature)
+    if running is None:
+        running = status_file.running_by_user(data)
     with contextlib.suppress(OSError, StoreError):
         store.write_atomic(
-            store.status_path, status_file.render(store.signature, data), durable=False
+            store.status_path, status_file.render(store.signature, running), durable=False
         )
+
+
+def _storage_class() -> type[Any]:
+    from tinydb.storages import Storage
+
+    class _StoreStorage(Storage):
+        """TinyDB storage that reads and writes the Store's in-memory tables.
+
+        Disk I/O happens once per transaction in :meth:`Store.transaction`, not per TinyDB call.
+        """
+
+        def __init__(self, store: Store) -> None:
+            self._store = store
+
+        def read(self) -> Tables:
+            return self._store._data_for_tinydb()
+
+        def write(self, data: dict[str, dict[str, Any]]) -> None:
+            # TinyDB updates documents in place, which would change the committed snapshot
+            # that other threads read.  Writes go through Store.insert/update/remove instead.
+            raise NotImplementedError("pmo's TinyDB view is read-only: use Store.insert/update")
+
+        def close(self) -> None:
+            pass
+
+    return _StoreStorage
 
 
 def _os_reason(exc: OSError) -> str:

@@ -46,15 +46,15 @@ def leftovers(directory: Path, data: Path) -> list[str]:
 
 @pytest.fixture
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts calls of store.loads (one per parse of the data file)."""
+    """Counts reads of the data file (Store._validate runs once per read)."""
     calls = [0]
-    real = store_mod.loads
+    real = store_mod.Store._validate
 
-    def counting(raw: bytes) -> Any:
+    def counting(self: Any, raw: bytes) -> Any:
         calls[0] += 1
-        return real(raw)
+        return real(self, raw)
 
-    monkeypatch.setattr(store_mod, "loads", counting)
+    monkeypatch.setattr(store_mod.Store, "_validate", counting)
     return calls
 
 

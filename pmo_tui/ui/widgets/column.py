@@ -77,8 +77,10 @@ class CardList(ScrollView, can_focus=False):
         height = self.scrollable_content_region.height or self.size.height
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + CARD_HEIGHT > self.scroll_y + height:
-            self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+        elif top + CARD_HEIGHT - 1 > self.scroll_y + height:
+            # Scroll by whole cards so the top card is never cut in half.
+            first = self.cursor - max(1, height // CARD_HEIGHT) + 1
+            self.scroll_to(y=max(0, first) * CARD_HEIGHT, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._cache.clear()

@@ -1,0 +1,270 @@
+"""The data file's byte layout, and tables that are parsed only when first used.
+
+pmo writes the TinyDB document with one table per line::
+
+    {"meta":{...},
+    "projects":{...},
+    "cards":{...},
+    ...}
+
+It is plain JSON (TinyDB and any JSON tool read it), but it lets pmo find each table's
+bytes with a newline search and parse only the tables a command touches: `pmo move` at 10k
+cards never parses the 50,000 history events, it appends its own to their bytes.  The meta
+row records each table line's length and next document id; a file whose lines do not match
+(edited by hand, written by another tool, truncated) is parsed whole the ordinary way.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from operator import methodcaller
+from typing import Any
+
+import orjson
+
+Doc = dict[str, Any]
+TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
+
+
+class TableError(Exception):
+    """A table's bytes are not what pmo wrote (the store turns it into StoreError)."""
+
+
+class StoreError(Exception):
+    """The data file cannot be used (CLI exit code 3)."""
+
+    def __init__(self, path: Any, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def dumps(data: Any) -> bytes:
+    return orjson.dumps(data)
+
+
+def loads(raw: bytes | memoryview) -> Any:
+    # Parsing builds hundreds of thousands of small dicts; the cyclic GC would walk them
+    # again and again while they are created.  None of them can form a cycle, so keep it off.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(raw)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_table(name: str, table: Any) -> dict[str, Doc]:
+    # map/set keep these checks in C: they run over every document of a parsed table.
+    if not isinstance(table, dict) or not set(map(type, table.values())) <= {dict}:
+        raise TableError(f"not a pmo data file (bad rows in {name!r})")
+    if name in ("cards", "projects") and not set(
+        map(type, map(methodcaller("get", "key"), table.values()))
+    ) <= {str}:
+        raise TableError(f"damaged: a row in {name!r} has no 'key'")
+    return table
+
+
+class Tables(dict[str, dict[str, Doc]]):
+    """Table name -> {doc id: document}; tables still in ``raw`` are parsed on first use.
+
+    Documents appended to a raw table (history events) wait in ``appends`` and are written
+    after its bytes without parsing them.
+    """
+
+    def __init__(self, parsed: dict[str, dict[str, Doc]] | None = None) -> None:
+        super().__init__(parsed or {})
+        self.raw: dict[str, bytes | memoryview] = {}
+        self.appends: dict[str, list[tuple[str, Doc]]] = {}
+        self.next_ids: dict[str, int] = {}  # next document id per table (kept in meta)
+        self.floor_ids: dict[str, int] = {}  # lower bounds after bulk changes
+        self.path: Any = None  # for error messages
+
+    # --- lazy access
+    def __missing__(self, name: str) -> dict[str, Doc]:
+        raw = self.raw.pop(name, None)
+        if raw is None:
+            raise KeyError(name)
+        try:
+            table = check_table(name, loads(raw))
+        except orjson.JSONDecodeError:
+            raise StoreError(
+                self.path, f"not valid JSON in table {name!r}: truncated or corrupt"
+            ) from None
+        except TableError as exc:
+            raise StoreError(self.path, str(exc)) from None
+        for doc_id, doc in self.appends.pop(name, []):
+            table[doc_id] = doc
+        dict.__setitem__(self, name, table)
+        return table
+
+    def is_raw(self, name: str) -> bool:
+        return name in self.raw
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in self.raw or dict.__contains__(self, name):
+            return self[name]
+        return default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.raw or dict.__contains__(self, name)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        if name in self:
+            return self[name]
+        dict.__setitem__(self, name, default)
+        return default
+
+    def materialize(self) -> None:
+        for name in list(self.raw):
+            self[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self.materialize()
+        return dict.__iter__(self)
+
+    def keys(self) -> Any:
+        self.materialize()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self.materialize()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self.materialize()
+        return dict.items(self)
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self.raw)
+
+    def copy(self) -> Tables:
+        """A shallow copy: the same table objects and raw bytes (copy-on-write users)."""
+        new = Tables(dict(dict.items(self)))
+        new.raw = dict(self.raw)
+        new.appends = {k: list(v) for k, v in self.appends.items()}
+        new.next_ids = dict(self.next_ids)
+        new.floor_ids = dict(self.floor_ids)
+        new.path = self.path
+        return new
+
+    def append_raw(self, name: str, doc: Doc) -> str:
+        """Add a document to a table that stays unparsed; returns its id."""
+        doc_id = str(self.next_ids[name])
+        self.next_ids[name] += 1
+        self.appends.setdefault(name, []).append((doc_id, doc))
+        return doc_id
+
+    def can_append_raw(self, name: str) -> bool:
+        return name in self.raw and name in self.next_ids
+
+
+def next_id(table: dict[str, Doc]) -> int:
+    return max((int(k) for k in table if k.isdigit()), default=0) + 1
+
+
+Chunk = bytes | memoryview
+
+
+def serialize(tables: Tables) -> list[Chunk]:
+    """The file's bytes, as chunks to write in order (unparsed tables are written from the
+    bytes they were read from, never copied): one table per line, meta recording each
+    line's length and the next document id of each table."""
+    names = [n for n in TABLES if n in tables] + [
+        n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
+    ]
+    lines: dict[str, list[Chunk]] = {}
+    layout: dict[str, int] = {}
+    next_ids: dict[str, int] = {}
+    for name in names:
+        if name == "meta":
+            continue
+        chunks: list[Chunk]
+        if tables.is_raw(name):
+            raw = tables.raw[name]
+            extra = tables.appends.get(name, [])
+            if extra:
+                body = b",".join(b'"%s":%s' % (i.encode(), dumps(d)) for i, d in extra)
+                chunks = [raw[:-1], b"," if len(raw) > 2 else b"", body, b"}"]
+            else:
+                chunks = [raw]
+            next_ids[name] = tables.next_ids[name]
+        else:
+            table = dict.__getitem__(tables, name)
+            chunks = [dumps(table)]
+            known = tables.next_ids.get(name)
+            if known is None:
+                known = max(next_id(table), tables.floor_ids.get(name, 0))
+            next_ids[name] = known
+        lines[name] = chunks
+        layout[name] = sum(len(c) for c in chunks)
+    meta = dict.get(tables, "meta") or {}
+    meta = {k: dict(v) for k, v in meta.items()}
+    first = meta.setdefault("1", {})
+    first["layout"] = layout
+    first["next_ids"] = next_ids
+    out: list[Chunk] = [b'{"meta":', dumps(meta)]
+    for name in names:
+        if name != "meta":
+            out.append(b",\n" + dumps(name) + b":")
+            out.extend(lines[name])
+    out.append(b"}\n")
+    return out
+
+
+def to_bytes(chunks: list[Chunk]) -> bytes:
+    return b"".join(chunks)
+
+
+def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
+    """Tables from bytes in pmo's layout, parsing only meta and projects; None if the bytes
+    are not in that layout (then the caller parses them whole).  The tables' bytes are
+    views into ``raw``: a 15 MB file is never copied."""
+    if not raw.startswith(b'{"meta":'):
+        return None
+    end = len(raw)
+    while end and raw[end - 1] in b" \t\r\n":
+        end -= 1
+    view = memoryview(raw)
+    pieces: dict[str, memoryview] = {}
+    start = 1  # after the opening brace
+    while start < end:
+        stop = raw.find(b"\n", start, end)
+        last = stop < 0
+        if last:
+            stop = end
+        if raw[start : start + 1] != b'"' or raw[stop - 1 : stop] != (b"}" if last else b","):
+            return None
+        name_end = raw.find(b'":', start + 1, stop)
+        if name_end < 0:
+            return None
+        try:
+            name = raw[start + 1 : name_end].decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if not name.isidentifier() or name in pieces:
+            return None
+        pieces[name] = view[name_end + 2 : stop - 1]
+        start = stop + 1
+    try:
+        meta = loads(pieces.pop("meta"))
+        first = meta["1"]
+        layout = first["layout"]
+        counters = first["next_ids"]
+    except (KeyError, TypeError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(layout, dict) or set(layout) != set(pieces):
+        return None
+    if any(layout[name] != len(body) for name, body in pieces.items()):
+        return None
+    tables = Tables({"meta": meta})
+    tables.raw = dict(pieces)
+    if isinstance(counters, dict):
+        tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
+    try:
+        tables["projects"]  # small, and every command needs it
+    except (TableError, StoreError) as exc:
+        raise on_error(str(getattr(exc, "reason", exc))) from None
+    return tables

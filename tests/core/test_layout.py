@@ -1,0 +1,115 @@
+"""The one-table-per-line layout: lazy tables, raw appends, and fallbacks to a full parse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
+
+from pmo_tui.core.board import Board
+from pmo_tui.core.store import Store, StoreError
+
+
+def _make(path: Path, n: int = 5) -> Store:
+    store = Store(path)
+    board = Board(store, "alice")
+    with store.transaction():
+        for i in range(n):
+            board.add_card(f"card {i}")
+    return store
+
+
+def test_file_is_plain_json_with_one_table_per_line(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    lines = path.read_bytes().decode().splitlines()
+    assert [line.split('"')[1] for line in lines] == [
+        "meta",
+        "projects",
+        "cards",
+        "sprints",
+        "time_entries",
+        "events",
+    ]
+    data = json.loads(path.read_text())
+    assert len(data["cards"]) == 5
+    # TinyDB's own storage reads it too.
+    db = TinyDB(path, storage=JSONStorage, access_mode="r")
+    assert len(db.table("cards").all()) == 5
+    db.close()
+
+
+def test_a_move_does_not_parse_the_history_but_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    store = Store(path)
+    board = Board(store, "bob")
+    board.move_card("PMO-1", "doing")
+    assert store.read().is_raw("events")  # appended to, never parsed
+    events = json.loads(path.read_text())["events"]
+    assert len(events) == 6
+    assert list(events) == [str(i) for i in range(1, 7)]
+    assert events["6"]["type"] == "moved"
+    # And a fresh reader sees everything.
+    assert len(Store(path).read()["events"]) == 6
+
+
+def test_hand_edited_file_falls_back_to_a_full_parse(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    data = json.loads(path.read_text())
+    data["cards"]["1"]["title"] = "edited by hand"
+    path.write_text(json.dumps(data, indent=2))  # another layout entirely
+    board = Board(Store(path), "alice")
+    assert board.card("PMO-1").title == "edited by hand"
+    board.add_card("after the edit")
+    assert len(json.loads(path.read_text())["cards"]) == 6
+
+
+def test_same_layout_but_different_length_is_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    raw = path.read_bytes().replace(b'"card 1"', b'"card one, renamed"')
+    path.write_bytes(raw)
+    board = Board(Store(path), "alice")
+    assert board.card("PMO-2").title == "card one, renamed"
+    board.move_card("PMO-2", "doing")
+    assert len(json.loads(path.read_text())["events"]) == 6
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_cut_at_a_line_end_is_refused_and_kept(tmp_path: Path, cut: int) -> None:
+    """A file truncated exactly after a table's closing braces is not taken as whole."""
+    path = tmp_path / "pmo.json"
+    _make(path)
+    lines = path.read_bytes().split(b"\n")
+    damaged = b"\n".join(lines[: -1 - cut]).rstrip(b",") + b"}"
+    path.write_bytes(damaged)
+    for attempt in ("read", "write"):
+        store = Store(path)
+        with pytest.raises(StoreError):
+            if attempt == "read":
+                Board(store, "a").cards()
+                store.read()["events"]
+            else:
+                Board(store, "a").add_card("x")
+        assert path.read_bytes() == damaged
+
+
+def test_corrupt_table_line_is_a_store_error_and_file_kept(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    events = lines[5]
+    lines[5] = events[:20] + b"X" + events[21:]  # same length, broken JSON
+    damaged = b"\n".join(lines)
+    path.write_bytes(damaged)
+    store = Store(path)
+    Board(store, "a").cards()  # the cards table is fine
+    with pytest.raises(StoreError, match="events"):
+        Board(store, "a").events()
+    assert path.read_bytes() == damaged

@@ -135,7 +135,11 @@ class Board:
 
     # ================================================================= reads
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``, remembered until the data changes (never inside a transaction,
+        which sees its own working copy)."""
         self.store.read()  # refresh first: it may bump the generation
+        if self.store.in_transaction():
+            return build()
         hit = self._cache.get(name)
         if hit is not None and hit[0] == self.store.generation:
             return hit[1]
@@ -164,15 +168,21 @@ class Board:
         return Project.from_doc(self._project_doc(key)[1])
 
     def card_docs(self, *, archived: bool = False, project: str | None = None) -> list[Doc]:
-        """Card documents of the project, in rank order (archived ones only if asked)."""
+        """Card documents of the project, in rank order (archived ones only if asked).
+        The list is shared until the data changes: do not modify it."""
         pkey = project or self.project().key
-        docs = [
-            d
-            for d in self.store.read()["cards"].values()
-            if d.get("project") == pkey and (archived or not d.get("archived"))
-        ]
-        docs.sort(key=lambda d: (float(d.get("rank") or 0.0), _number(d.get("key", ""))))
-        return docs
+
+        def build() -> list[Doc]:
+            docs = [
+                d
+                for d in self.store.read()["cards"].values()
+                if d.get("project") == pkey and (archived or not d.get("archived"))
+            ]
+            docs.sort(key=lambda d: (float(d.get("rank") or 0.0), _number(d.get("key", ""))))
+            return docs
+
+        result: list[Doc] = self._cached(f"cards:{pkey}:{archived}", build)
+        return result
 
     def cards(self, *, archived: bool = False) -> list[Card]:
         return [Card.from_doc(d) for d in self.card_docs(archived=archived)]
@@ -232,17 +242,29 @@ class Board:
 
     def running(self, user: str | None = None) -> TimeEntry | None:
         who = user or self.user
-        for doc in self.store.read()["time_entries"].values():
-            if doc.get("end") is None and doc.get("user") == who:
-                return TimeEntry.from_doc(doc)
-        return None
+
+        def build() -> dict[str, Doc]:
+            return {
+                str(doc.get("user")): doc
+                for doc in self.store.read()["time_entries"].values()
+                if doc.get("end") is None
+            }
+
+        doc = self._cached("running", build).get(who)
+        return None if doc is None else TimeEntry.from_doc(doc)
 
     def sprints(self) -> list[Sprint]:
         pkey = self.project().key
-        rows = self.store.read()["sprints"].values()
-        return sorted(
-            (Sprint.from_doc(d) for d in rows if d.get("project") == pkey), key=lambda s: s.id
-        )
+
+        def build() -> list[Sprint]:
+            rows = self.store.read()["sprints"].values()
+            return sorted(
+                (Sprint.from_doc(d) for d in rows if d.get("project") == pkey),
+                key=lambda s: s.id,
+            )
+
+        result: list[Sprint] = self._cached(f"sprints:{pkey}", build)
+        return list(result)
 
     def active_sprint(self) -> Sprint | None:
         for sprint in self.sprints():

@@ -17,6 +17,7 @@ row records each table line's length and next document id; a file whose lines do
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from operator import methodcaller
 from typing import Any
@@ -67,6 +68,9 @@ def check_table(name: str, table: Any) -> dict[str, Doc]:
     return table
 
 
+_PARSE_LOCK = threading.RLock()
+
+
 class Tables(dict[str, dict[str, Doc]]):
     """Table name -> {doc id: document}; tables still in ``raw`` are parsed on first use.
 
@@ -84,7 +88,13 @@ class Tables(dict[str, dict[str, Doc]]):
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
-        raw = self.raw.pop(name, None)
+        with _PARSE_LOCK:  # the app reads from two threads; parse each table once
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+            return self._parse(name)
+
+    def _parse(self, name: str) -> dict[str, Doc]:
+        raw = self.raw.get(name)
         if raw is None:
             raise KeyError(name)
         try:
@@ -98,6 +108,7 @@ class Tables(dict[str, dict[str, Doc]]):
         for doc_id, doc in self.appends.pop(name, []):
             table[doc_id] = doc
         dict.__setitem__(self, name, table)
+        del self.raw[name]
         return table
 
     def is_raw(self, name: str) -> bool:

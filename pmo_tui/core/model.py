@@ -48,11 +48,19 @@ def parse_iso(text: str) -> datetime:
 
 
 def opt_iso(text: Any) -> datetime | None:
-    return parse_iso(text) if isinstance(text, str) and text else None
+    """A stored time, or None if absent or unreadable (a file edited by hand)."""
+    try:
+        return parse_iso(text) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
 
 
 def opt_date(text: Any) -> date | None:
-    return date.fromisoformat(text) if isinstance(text, str) and text else None
+    """A stored date, or None if absent or unreadable (a file edited by hand)."""
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) and text else None
+    except ValueError:
+        return None
 
 
 @dataclass(slots=True)

@@ -75,11 +75,15 @@ class Store:
         *,
         seed: bool = True,
         lock_timeout: float | None = None,
+        auto_refresh: bool = True,
     ) -> None:
         self.path = Path(path).expanduser()
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.status_path = self.path.with_name(self.path.name + ".status")
         self.seed = seed
+        # False (the app): reads never touch the disk; the app calls reload() from its
+        # file watcher, so it learns of every outside change and redraws for it.
+        self.auto_refresh = auto_refresh
         if lock_timeout is None:
             lock_timeout = float(os.environ.get("PMO_LOCK_TIMEOUT", LOCK_TIMEOUT))
         self.lock_timeout = lock_timeout
@@ -115,6 +119,8 @@ class Store:
         if self._tx_thread == threading.get_ident():
             assert self._work is not None
             return self._work
+        if not self.auto_refresh and self._data is not None:
+            return self._data
         if self._mutex.acquire(blocking=self._data is None):
             try:
                 self._refresh()
@@ -132,6 +138,17 @@ class Store:
         if self._db is None:
             self._db = TinyDB(self, storage=_storage_class())
         return self._db
+
+    def reload(self) -> Tables:
+        """Re-read the file if it changed (waits for a transaction of another thread)."""
+        with self._mutex:
+            self._refresh()
+        assert self._data is not None
+        return self._data
+
+    def in_transaction(self) -> bool:
+        """True on the thread that is inside a transaction."""
+        return self._tx_thread == threading.get_ident()
 
     def changed_on_disk(self) -> bool:
         """True if another process replaced the file since we last read it."""

@@ -17,8 +17,6 @@ from ..core.board import Board, Change, NothingToDo, UseCaseError
 from ..core.config import Config
 from ..core.model import Doc, utcnow
 from ..core.store import Store, StoreError
-from .commands import PmoCommands
-from .modals.help import HelpScreen
 from .screens.board import BoardScreen
 from .themes import load_themes
 from .writer import Job, Writer
@@ -27,12 +25,19 @@ UNDO_DEPTH = 500
 Local = list[tuple[str, Doc]]  # (card key, fields) laid over the snapshot until written
 
 
+def _commands() -> type[Any]:
+    """The palette's provider, imported when the palette first opens."""
+    from .commands import PmoCommands
+
+    return PmoCommands
+
+
 class PmoApp(App[None]):
-    CSS_PATH = "pmo.tcss"
+    CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
     MODES = {"board": BoardScreen}
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {PmoCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding(
@@ -64,7 +69,7 @@ class PmoApp(App[None]):
         self.hours_per_day = config.hours_per_day if config else 8.0
         self._clock = clock
         self.poll_interval = poll_interval
-        self.store = Store(self.db_path)
+        self.store = Store(self.db_path, auto_refresh=False)
         self.board = Board(
             self.store, user, project, clock=self.now, hours_per_day=self.hours_per_day
         )
@@ -119,9 +124,10 @@ class PmoApp(App[None]):
         return out
 
     def redraw(self) -> None:
-        screen = self.screen
-        if hasattr(screen, "refresh_view"):
-            screen.refresh_view()
+        """Redraw every screen that shows data, also under a modal (help, a form)."""
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_view"):
+                screen.refresh_view()
 
     # ----------------------------------------------------------------- writing
     def submit(
@@ -247,7 +253,8 @@ class PmoApp(App[None]):
 
     def _reload(self) -> None:
         try:
-            self.store.read()  # re-parses the file on this thread, not the UI's
+            data = self.store.reload()  # re-reads the file on this thread, not the UI's
+            data["cards"], data["time_entries"]  # and parses what the board shows
         except StoreError as exc:
             self.call_from_thread(
                 self.notify, f"Cannot read the file: {exc.reason}", severity="error", timeout=8
@@ -261,6 +268,8 @@ class PmoApp(App[None]):
 
     # ----------------------------------------------------------------- actions
     def action_help(self) -> None:
+        from .modals.help import HelpScreen
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return

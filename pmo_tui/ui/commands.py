@@ -6,6 +6,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from ..core.board import display
 
@@ -50,11 +52,13 @@ class PmoCommands(Provider):
         for text, command, help_text in self._commands():
             if text.startswith("Go to card"):
                 continue
-            yield DiscoveryHit(text, command, help=help_text)
+            yield DiscoveryHit(Content(text), command, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+                # highlight() reads markup: escape the card title so it stays literal text.
+                shown = matcher.highlight(escape(text))
+                yield Hit(score, shown, command, text=text, help=help_text)

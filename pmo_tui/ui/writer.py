@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -27,6 +28,10 @@ class Job:
 
 
 class Writer:
+    # A job waits this long before it runs, so the UI thread paints the key's effect first
+    # (serialising a big file holds the GIL for tens of milliseconds).
+    PAINT_FIRST = 0.02
+
     def __init__(self, on_done: Callable[[Job], None]) -> None:
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._on_done = on_done
@@ -54,6 +59,7 @@ class Writer:
             try:
                 if job is None:
                     return
+                time.sleep(self.PAINT_FIRST)
                 try:
                     job.result = job.run()
                 except BaseException as exc:  # handed to the UI, which explains it

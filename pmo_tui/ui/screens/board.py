@@ -15,19 +15,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...core import parse
 from ...core.board import display
 from ...core.model import Card, Column, Doc
 from ..filtering import CardFilter
-from ..modals.card_form import CardForm, CardFormResult
-from ..modals.prompt import PromptScreen
 from ..widgets.column import CardList
 from ..widgets.header import PmoHeader
+from ..widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from ..app import PmoApp
+    from ..modals.card_form import CardFormResult
+
+# The modals (forms with TextArea and Select) are imported when first opened: they are not
+# needed to paint the board, and importing them would delay its first frame.
 
 
 class ColumnView(Vertical):
@@ -57,6 +60,9 @@ class ColumnView(Vertical):
             text.append(f" {len(cards)}")
         if points:
             text.append(f" · {points}pt")
+        if (text.plain, over, active) == getattr(self, "_header_shown", None):
+            return  # unchanged: no repaint
+        self._header_shown = (text.plain, over, active)
         header = self.query_one(".column-header", Static)
         header.update(text)
         header.set_class(over, "over-wip")
@@ -168,16 +174,24 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield PmoHeader()
         yield Horizontal(id="columns")
-        with Horizontal(id="filter-bar"):
-            yield Static("/", id="filter-prompt")
-            yield Input(placeholder="text  @user  #tag  is:mine  is:overdue", id="filter-input")
-            yield Static("", id="filter-count", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#filter-bar").display = False
-        self.query_one("#filter-input", Input).disabled = True
         self.rebuild_columns()
+
+    async def _filter_bar(self) -> Horizontal:
+        """The filter bar, made on first use (it is not needed to paint the board)."""
+        bars = self.query("#filter-bar")
+        if bars:
+            return bars.first(Horizontal)
+        bar = Horizontal(
+            Static("/", id="filter-prompt"),
+            Input(placeholder="text  @user  #tag  is:mine  is:overdue", id="filter-input"),
+            Static("", id="filter-count", markup=False),
+            id="filter-bar",
+        )
+        await self.mount(bar, before=self.query_one(KeyBar))
+        return bar
 
     def rebuild_columns(self) -> None:
         """(Re)create the column widgets for the current project's workflow."""
@@ -246,7 +260,7 @@ class BoardScreen(Screen[None]):
             cursor = self._index_of(cards, self.cursor_key) if active else None
             view.set_header(cards, active)
             view.cards.set_cards(cards, cursor, active=active, timer_card=timer_card, today=today)
-        if self.filter.text:
+        if self.filter.text and self.query("#filter-count"):
             self.query_one("#filter-count", Static).update(
                 f"{matches} match{'es' if matches != 1 else ''}"
             )
@@ -449,6 +463,8 @@ class BoardScreen(Screen[None]):
             )
 
         current = "" if card.get("points") is None else str(card["points"])
+        from ..modals.prompt import PromptScreen
+
         self.app.push_screen(
             PromptScreen(
                 f"Points for {key}",
@@ -484,6 +500,8 @@ class BoardScreen(Screen[None]):
                 ),
                 focus=True,
             )
+
+        from ..modals.card_form import CardForm
 
         self.app.push_screen(
             CardForm(self.columns, status=column.id, hours_per_day=self.pmo.hours_per_day), done
@@ -533,15 +551,17 @@ class BoardScreen(Screen[None]):
                 return
             save(result)
 
+        from ..modals.card_form import CardForm
+
         self.app.push_screen(
             CardForm(self.columns, card=card, hours_per_day=self.pmo.hours_per_day), done
         )
 
     # ------------------------------------------------------------------ filter
-    def action_filter(self) -> None:
-        bar = self.query_one("#filter-bar")
+    async def action_filter(self) -> None:
+        bar = await self._filter_bar()
         bar.display = True
-        field = self.query_one("#filter-input", Input)
+        field = bar.query_one("#filter-input", Input)
         field.disabled = False
         field.value = self.filter.text
         field.focus()
@@ -552,9 +572,12 @@ class BoardScreen(Screen[None]):
     def _close_filter(self, clear: bool) -> None:
         if clear:
             self.filter = CardFilter("")
-            self.query_one("#filter-input", Input).value = ""
-        self.query_one("#filter-bar").display = bool(self.filter.text)
-        self.query_one("#filter-input", Input).disabled = True
+        for bar in self.query("#filter-bar"):
+            field = bar.query_one("#filter-input", Input)
+            if clear:
+                field.value = ""
+            bar.display = bool(self.filter.text)
+            field.disabled = True
         self.set_focus(None)
         self.refresh_view()
 
@@ -568,6 +591,7 @@ class BoardScreen(Screen[None]):
             self._close_filter(clear=False)
 
     def on_key(self, event: Any) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#filter-input", Input):
+        focused = self.focused
+        if event.key == "escape" and focused is not None and focused.id == "filter-input":
             event.stop()
             self._close_filter(clear=True)

@@ -7,6 +7,7 @@ strings, never parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,7 @@ class CardList(ScrollView, can_focus=False):
         "card--cursor",
         "card--cursor-dim",
         "card--key",
+        "card--key-cursor",
         "card--meta",
         "card--tag",
         "card--overdue",
@@ -50,6 +52,8 @@ class CardList(ScrollView, can_focus=False):
         self.timer_card: str | None = None
         self.today = date.today()
         self._cache: dict[tuple[Any, ...], list[Strip]] = {}
+        self._shown: tuple[Any, ...] = ()
+        self._blank: Strip | None = None
 
     def set_cards(
         self,
@@ -60,14 +64,23 @@ class CardList(ScrollView, can_focus=False):
         timer_card: str | None,
         today: date,
     ) -> None:
+        # Repaint only when something this column shows has changed: a cursor move then
+        # repaints one column, not the whole board.  Unchanged documents are the very same
+        # objects (the store's snapshot is never mutated), so identity is a safe test.
+        shown = (tuple(map(id, cards)), cursor, active, timer_card, today)
         self.cards = cards
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.cursor = cursor
         self.active = active
         self.timer_card = timer_card
         self.today = today
         if len(self._cache) > 2000:
             self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        size = Size(self.size.width, len(cards) * CARD_HEIGHT)
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.refresh()
 
     def scroll_to_cursor(self) -> None:
@@ -84,6 +97,7 @@ class CardList(ScrollView, can_focus=False):
 
     def on_resize(self) -> None:
         self._cache.clear()
+        self._blank = None
         self.virtual_size = Size(self.size.width, len(self.cards) * CARD_HEIGHT)
 
     def render_line(self, y: int) -> Strip:
@@ -92,7 +106,10 @@ class CardList(ScrollView, can_focus=False):
         index, row = divmod(line, CARD_HEIGHT)
         width = self.scrollable_content_region.width or self.size.width
         if index >= len(self.cards) or row == CARD_HEIGHT - 1:
-            return Strip.blank(width, self.rich_style)
+            blank = self._blank
+            if blank is None or blank.cell_length != width:
+                blank = self._blank = Strip.blank(width, self.rich_style)
+            return blank
         return self._card_strips(index, width)[row]
 
     def _card_strips(self, index: int, width: int) -> list[Strip]:
@@ -126,6 +143,21 @@ class CardList(ScrollView, can_focus=False):
 
     def _render_card(self, doc: Doc, width: int, selected: bool) -> list[Strip]:
         if selected:
+            # On the cursor card every part takes the cursor's colours (readable on its
+            # background); only what must stand out keeps its own.
+            plain = Style()
+            keep = ("card--key-cursor", "card--overdue", "card--timer")
+
+            def style(name: str) -> Style:
+                return self._style(name) if name in keep else plain
+        else:
+            style = self._style
+        return self._render_lines(doc, width, selected, style)
+
+    def _render_lines(
+        self, doc: Doc, width: int, selected: bool, style: Callable[[str], Style]
+    ) -> list[Strip]:
+        if selected:
             base = self._style("card--cursor" if self.active else "card--cursor-dim")
         else:
             base = self._style("card")
@@ -136,18 +168,20 @@ class CardList(ScrollView, can_focus=False):
 
         # line 1: key, priority, timer, points
         line1 = Text(no_wrap=True, overflow="ellipsis")
-        line1.append(str(doc.get("key", "")), self._style("card--key"))
+        line1.append(
+            str(doc.get("key", "")), style("card--key-cursor" if selected else "card--key")
+        )
         mark = PRIORITY_MARK.get(priority, "")
         if mark:
-            pstyle = self._style("card--urgent" if priority in ("urgent", "high") else "card--meta")
+            pstyle = style("card--urgent" if priority in ("urgent", "high") else "card--meta")
             line1.append(f" {mark}{priority}", pstyle)
         if doc.get("key") == self.timer_card:
-            line1.append(" ⏱", self._style("card--timer"))
+            line1.append(" ⏱", style("card--timer"))
         right = "" if doc.get("points") is None else f"{doc['points']}pt"
 
         # lines 2-3: the title, wrapped to two lines
         title = Text(display(str(doc.get("title", ""))))
-        wrapped = title.wrap(self.app.console, inner, overflow="ellipsis")
+        wrapped = title.wrap(self.app.console, inner, overflow="fold")  # long words break
         lines = list(wrapped)[:2]
         if len(wrapped) > 2:
             last = lines[1]
@@ -163,19 +197,19 @@ class CardList(ScrollView, can_focus=False):
             overdue = str(due) < self.today.isoformat() and not doc.get("done")
             line4.append(
                 ("overdue " if overdue else "due ") + str(due)[5:] + " ",
-                self._style("card--overdue" if overdue else "card--meta"),
+                style("card--overdue" if overdue else "card--meta"),
             )
         if doc.get("assignee"):
-            line4.append("@" + display(str(doc["assignee"])) + " ", self._style("card--meta"))
+            line4.append("@" + display(str(doc["assignee"])) + " ", style("card--meta"))
         for tag in doc.get("tags") or []:
-            line4.append("#" + display(str(tag)) + " ", self._style("card--tag"))
+            line4.append("#" + display(str(tag)) + " ", style("card--tag"))
 
         strips = []
         for i, text in enumerate([line1, *lines, line4]):
             if i == 0 and right:
                 room = inner - len(right) - 1
                 text.truncate(max(1, room), overflow="ellipsis", pad=True)
-                text.append(" " + right, self._style("card--meta"))
+                text.append(" " + right, style("card--meta"))
             segments = [Segment("▌" if selected else "▏", bar_style), Segment(" ", base)]
             segments += list(text.render(self.app.console))
             strip = Strip(segments).apply_style(base)

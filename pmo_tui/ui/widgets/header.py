@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Static
 
 from ...core.board import LONG_TIMER, display
 
 
-class PmoHeader(Horizontal):
+class PmoHeader(Static):
+    """One line: project and sprint on the left, my timer and the clock on the right."""
+
     DEFAULT_CSS = """
     PmoHeader { dock: top; height: 1; }
-    PmoHeader #hdr-left { width: 1fr; }
-    PmoHeader #hdr-right { width: auto; }
     """
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="hdr-left", markup=False)
-        yield Static(id="hdr-right", markup=False)
 
     def on_mount(self) -> None:
         self.update_now()
@@ -38,7 +33,7 @@ class PmoHeader(Horizontal):
             left.append(f" {project.key} ", "bold")
             left.append(display(project.name))
             sprint = board.active_sprint()
-            mode = getattr(app.screen, "mode_label", "")
+            mode = getattr(self.screen, "mode_label", "")  # my screen, not a modal on top
             if sprint is not None:
                 left.append("  ·  ")
                 left.append(display(sprint.name), "bold")
@@ -64,5 +59,13 @@ class PmoHeader(Horizontal):
             )
             right.append("  ")
         right.append(now.astimezone().strftime("%a %d %b %H:%M "))
-        self.query_one("#hdr-left", Static).update(left)
-        self.query_one("#hdr-right", Static).update(right)
+        shown = (left.plain, right.plain)
+        if shown == getattr(self, "_shown", None):
+            return  # unchanged: no repaint
+        self._shown = shown
+        self.left_text, self.right_text = left, right
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_row(left, right)
+        self.update(grid)

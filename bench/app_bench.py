@@ -1,0 +1,205 @@
+"""Time the app: launch to first board frame, a move key to the redrawn board, peak memory.
+
+    python bench/app_bench.py [--runs 5] [--write]
+
+Each first-frame run is a fresh process (imports included) in headless mode, next to a
+bare Textual app that paints one Static.  Move timings are in-process:
+the time from pressing `L`/`H` to the board having redrawn (the write itself happens on the
+writer thread and is not waited for, as for a person).  Figures go to bench/RESULTS.md
+under "## App (bench/app_bench.py)" with --write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _results import ensure_data, machine, replace_section  # noqa: E402
+
+BARE = r"""
+import os, resource, sys, time
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.done)
+    def done(self):
+        print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        self.exit()
+Bare().run(headless=True, size=(120, 40))
+"""
+
+PMO = r"""
+import os, resource, sys, time
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from pmo_tui.ui.app import PmoApp
+class Timed(PmoApp):
+    def on_mount(self):
+        super().on_mount()
+        self.set_timer(0.001, self.check)
+    def check(self):
+        screen = self.screen
+        if getattr(screen, "view", None):
+            self.call_after_refresh(self.done)
+        else:
+            self.set_timer(0.005, self.check)
+    def done(self):
+        cards = sum(len(v) for v in self.screen.view.values())
+        print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, cards)
+        self.exit()
+Timed(sys.argv[1], user="bench", poll_interval=0).run(headless=True, size=(120, 40))
+"""
+
+MOVE = r"""
+import asyncio, os, statistics, sys, time
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from textual import events
+from pmo_tui.ui.app import PmoApp
+
+class Timed(PmoApp):
+    painted: list = []
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        self.painted.append(time.perf_counter())
+
+async def timed_key(app, key, changed):
+    # From the key event entering the app to the first frame painted after the board
+    # redrew with the change (pilot.press would add ~40 ms of its own idle waiting).
+    app.painted.clear()
+    t = time.perf_counter()
+    app._driver.send_message(events.Key(key, key))
+    deadline = t + 5
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(0.0005)
+        if changed() and app.painted:
+            return (app.painted[-1] - t) * 1000
+    raise SystemExit(f"no redraw after {key!r}")
+
+async def main():
+    app = Timed(sys.argv[1], user="bench", poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.action_toggle_view()  # all open cards: the biggest board
+        await pilot.pause()
+        moves, cursor = [], []
+        for i in range(int(sys.argv[2])):
+            key = "L" if i % 2 == 0 else "H"
+            before = screen.col_index
+            moves.append(await timed_key(app, key, lambda: screen.col_index != before))
+            while app.writer.busy or app.pending:
+                await asyncio.sleep(0.005)
+            await pilot.pause(0.05)
+        for i in range(20):
+            before = screen.cursor_key
+            key = "j" if i % 2 == 0 else "k"
+            cursor.append(await timed_key(app, key, lambda: screen.cursor_key != before))
+            await pilot.pause(0.02)
+        print(statistics.median(moves), min(moves), statistics.median(cursor))
+asyncio.run(main())
+"""
+
+
+def child_env() -> dict[str, str]:
+    """As an installed pmo runs: bytecode cached (pip compiles it at install time)."""
+    env = dict(os.environ, TEXTUAL_ANIMATIONS="none", PMO_CONFIG="/nonexistent")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(HERE / "data" / "pycache")
+    return env
+
+
+def run_child(code: str, *args: str) -> tuple[float, list[str]]:
+    env = child_env()
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    return (float(out[0]) - start) * 1000, out[1:]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    run_child(BARE)  # warm-up: fills the bytecode cache
+    bare = [run_child(BARE) for _ in range(args.runs)]
+    bare_ms = statistics.median(t for t, _ in bare)
+    bare_mb = max(int(extra[0]) for _, extra in bare) / 1024
+    rows.append(
+        ("bare Textual app (one Static)", bare_ms, min(t for t, _ in bare), bare_mb, "", "")
+    )
+    results = {}
+    for size in ("1k", "10k"):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "pmo.json"
+            shutil.copy(ensure_data(size), copy)
+            run_child(PMO, str(copy))  # warm-up
+            runs = [run_child(PMO, str(copy)) for _ in range(args.runs)]
+            first = statistics.median(t for t, _ in runs)
+            mem = max(int(extra[0]) for _, extra in runs) / 1024
+            shown = runs[0][1][1]
+            move = subprocess.run(
+                [sys.executable, "-c", MOVE, str(copy), str(args.moves)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=child_env(),
+            ).stdout.split()
+            results[size] = (first, mem, move)
+            rows.append(
+                (
+                    f"pmo board, {size} cards ({shown} on the sprint board)",
+                    first,
+                    min(t for t, _ in runs),
+                    mem,
+                    f"{float(move[0]):.1f} (min {float(move[1]):.1f})",
+                    f"{float(move[2]):.1f}",
+                )
+            )
+    lines = [
+        "Machine: " + machine(),
+        "",
+        f"First frame: launch of a fresh process to the first painted board, headless, "
+        f"120x40, median and min of {args.runs}. Move: `L`/`H` with all open cards shown "
+        f"(`v`), median of {args.moves}, in-process, from the key event entering the app to "
+        "the first frame painted after the redraw (the write runs on the writer thread). "
+        "Cursor: `j`/`k`, the same way. Peak memory: max RSS.",
+        "",
+        "| app | first frame median ms | min ms | peak RSS MB | move key -> redrawn ms "
+        "| cursor key ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, med, low, mb, move, cursor in rows:
+        lines.append(f"| {name} | {med:.0f} | {low:.0f} | {mb:.0f} | {move} | {cursor} |")
+    ratio = results["1k"][0] / bare_ms
+    lines += [
+        "",
+        f"Targets: first frame at 1k within 1.5x of the bare app: {ratio:.2f}x "
+        f"({'ok' if ratio <= 1.5 else 'MISSED'}); a move redrawn in under 30 ms at 1k: "
+        f"{float(results['1k'][2][0]):.1f} ms "
+        f"({'ok' if float(results['1k'][2][0]) < 30 else 'MISSED'}). For scale (issue 3): "
+        "kanban-tui needs about 8 s and 490 MB to open 1,000 tasks and about 13 s to move one.",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        replace_section("## App (bench/app_bench.py)", text)
+
+
+if __name__ == "__main__":
+    main()

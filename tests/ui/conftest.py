@@ -1,0 +1,91 @@
+"""Fixtures for the pilot tests: real data files in tmp_path, a fixed clock, TZ=UTC.
+
+TEXTUAL_ANIMATIONS must be set before Textual is first imported, so it is set here at
+import time, before any test module (or the app) imports textual.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ui_helpers import (
+    NOW,
+    USER,
+    SmallBoard,
+    build_big_board,
+    build_demo_board,
+    build_small_board,
+)
+
+from pmo_tui.ui.app import PmoApp
+
+
+class Clock:
+    """A clock the tests control: fixed unless a test advances it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC, so what the screen shows does not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "pmo.json"
+
+
+@pytest.fixture
+def small(db: Path, clock: Clock) -> SmallBoard:
+    """Seven cards over the four default columns (see ui_helpers.build_small_board)."""
+    return build_small_board(db, clock)
+
+
+@pytest.fixture
+def demo_db(db: Path, clock: Clock) -> Path:
+    """The demo data (three sprints, Sprint 3 active) placed at 2026-11-20."""
+    build_demo_board(db, clock)
+    return db
+
+
+@pytest.fixture
+def big_db(db: Path, clock: Clock) -> Path:
+    build_big_board(db, clock, 2000)
+    return db
+
+
+@pytest.fixture
+def make_app(clock: Clock) -> Callable[..., PmoApp]:
+    def make(path: Path, **kwargs: Any) -> PmoApp:
+        kwargs.setdefault("user", USER)
+        kwargs.setdefault("clock", clock)
+        return PmoApp(path, **kwargs)
+
+    return make

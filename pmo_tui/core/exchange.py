@@ -22,6 +22,7 @@ import orjson
 from . import parse
 from .board import MAX_TITLE, Board, UseCaseError, clean_text
 from .model import (
+    CARD_FIELDS,
     SCHEMA_VERSION,
     SPRINT_STATES,
     Doc,
@@ -775,27 +776,7 @@ def _csv_card(
 
 
 def _ordered_card(card: Doc) -> Doc:
-    order = (
-        "key",
-        "project",
-        "title",
-        "description",
-        "status",
-        "rank",
-        "points",
-        "estimate",
-        "tags",
-        "assignee",
-        "priority",
-        "sprint",
-        "due",
-        "created",
-        "updated",
-        "started",
-        "done",
-        "archived",
-    )
-    return {name: card.get(name) for name in order}
+    return {name: card.get(name) for name in CARD_FIELDS}
 
 
 def _csv_events(store: Store, card: Doc, user: str, now: str) -> None:

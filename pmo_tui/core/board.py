@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import compress, repeat
+from operator import eq, methodcaller
 from typing import Any
 
 from . import parse
@@ -754,9 +756,11 @@ class Board:
 
     # ------------------------------------------------------------------- timers
     def _user_entries(self, user: str) -> list[tuple[str, Doc]]:
-        return [
-            (i, d) for i, d in self.store.read()["time_entries"].items() if d.get("user") == user
-        ]
+        """(doc id, entry) of one user.  The filter runs in C (map/compress): at 10k cards
+        there are some 30,000 entries and a timer command must stay fast."""
+        table = self.store.read()["time_entries"]
+        users = map(_GET_USER, table.values())
+        return list(compress(table.items(), map(eq, users, repeat(user))))
 
     def _next_entry_id(self) -> int:
         """A time entry id never used before, even by an entry since deleted."""
@@ -780,8 +784,9 @@ class Board:
             self._check_not_future(start, "start")
             patches: list[Patch] = []
             notes: list[str] = []
-            running = [(i, d) for i, d in self._user_entries(self.user) if d.get("end") is None]
-            for doc_id, doc in running:
+            mine = self._user_entries(self.user)
+            running = [(i, d) for i, d in mine if d.get("end") is None]
+            for _, doc in running:
                 began = parse_iso(doc["start"])
                 if start < began:
                     raise UseCaseError(
@@ -790,10 +795,13 @@ class Board:
                     )
                 if doc["card"] == key and at is None:
                     raise UseCaseError(f"a timer is already running on {key}")
+            # Check before changing anything (a change copies the table).
+            self._check_overlap(start, None, ignore={i for i, _ in running}, entries=mine)
+            for doc_id, doc in running:
+                began = parse_iso(doc["start"])
                 patches.append(self._update_row("time_entries", doc_id, {"end": iso(start)}))
                 spent = int((start - began).total_seconds() // 60)
                 notes.append(f"stopped timer on {doc['card']} ({parse.format_clock(spent)})")
-            self._check_overlap(start, None, ignore={i for i, _ in running})
             entry = {
                 "id": self._next_entry_id(),
                 "card": key,
@@ -807,11 +815,17 @@ class Board:
         return Change(f"start timer on {key}", patches, notes, key)
 
     def _check_overlap(
-        self, start: datetime, end: datetime | None, ignore: frozenset[str] | set[str] = frozenset()
+        self,
+        start: datetime,
+        end: datetime | None,
+        ignore: frozenset[str] | set[str] = frozenset(),
+        entries: list[tuple[str, Doc]] | None = None,
     ) -> None:
         """Refuse an entry [start, end) that overlaps one of the user's entries."""
         now = self.clock()
-        for doc_id, doc in self._user_entries(self.user):
+        if entries is None:
+            entries = self._user_entries(self.user)
+        for doc_id, doc in entries:
             if doc_id in ignore:
                 continue
             s = parse_iso(doc["start"])
@@ -939,6 +953,9 @@ class Board:
         if start + length > now:
             start = now.replace(second=0) - length
         return start, start + length
+
+
+_GET_USER = methodcaller("get", "user")
 
 
 def _row_id(table: dict[str, Doc], name: str, key: str) -> str | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import compress, repeat
+from operator import is_, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,11 @@ def status_path(db: Path) -> Path:
 def running_by_user(tables: dict[str, dict[str, Doc]]) -> dict[str, Doc]:
     """Each user's running entry, with the card title, from the full tables."""
     out: dict[str, Doc] = {}
-    for doc in tables.get("time_entries", {}).values():
-        if doc.get("end") is None and doc.get("user") is not None:
+    entries = list(tables.get("time_entries", {}).values())
+    # Find the open entries in C (map/compress): there may be tens of thousands.
+    ends = map(methodcaller("get", "end"), entries)
+    for doc in compress(entries, map(is_, ends, repeat(None))):
+        if doc.get("user") is not None:
             out[str(doc["user"])] = {
                 "card": doc.get("card"),
                 "title": "",

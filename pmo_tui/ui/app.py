@@ -81,19 +81,26 @@ class PmoApp(App[None]):
         self.writer = Writer(self._job_done)
         self._reloading = False
         self._theme_name = theme or (config.theme if config else None)
+        self._bad_theme: str | None = None
+        self._choose_theme()
 
     # ------------------------------------------------------------------ set-up
     def now(self) -> datetime:
         return self._clock() if self._clock else utcnow()
 
-    def on_mount(self) -> None:
+    def _choose_theme(self) -> None:
+        # Before the first frame: changing the theme later re-applies every style.
         for theme in load_themes():
             self.register_theme(theme)
         wanted = self._theme_name or "pmo-dark"
         if wanted in self.available_themes:
             self.theme = wanted
-        elif self._theme_name:
-            self.notify(f"No theme {self._theme_name!r}; using {self.theme}", severity="warning")
+        else:
+            self._bad_theme = self._theme_name
+
+    def on_mount(self) -> None:
+        if self._bad_theme:
+            self.notify(f"No theme {self._bad_theme!r}; using {self.theme}", severity="warning")
         if self.config and self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.poll_interval > 0:

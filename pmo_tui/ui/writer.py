@@ -30,7 +30,7 @@ class Job:
 class Writer:
     # A job waits this long before it runs, so the UI thread paints the key's effect first
     # (serialising a big file holds the GIL for tens of milliseconds).
-    PAINT_FIRST = 0.02
+    PAINT_FIRST = 0.05
 
     def __init__(self, on_done: Callable[[Job], None]) -> None:
         self._queue: queue.Queue[Job | None] = queue.Queue()

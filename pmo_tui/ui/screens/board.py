@@ -173,11 +173,17 @@ class BoardScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield PmoHeader()
-        yield Horizontal(id="columns")
+        self.columns = list(self.pmo.board.project().columns)
+        # The columns are composed with the screen (not mounted afterwards), so the first
+        # frame already shows the board.
+        with Horizontal(id="columns"):
+            for column in self.columns:
+                yield ColumnView(column, classes="column")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.rebuild_columns()
+        self._size_columns()
+        self.call_later(self.refresh_view)
 
     async def _filter_bar(self) -> Horizontal:
         """The filter bar, made on first use (it is not needed to paint the board)."""

@@ -17,6 +17,7 @@ row records each table line's length and next document id; a file whose lines do
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterator
 from operator import methodcaller
@@ -69,6 +70,8 @@ def check_table(name: str, table: Any) -> dict[str, Doc]:
 
 
 _PARSE_LOCK = threading.RLock()
+# Where one document ends and the next begins in a table written by pmo: `},"123":{`.
+_DOC_END = re.compile(rb'\},"\d+":\{')
 
 
 class Tables(dict[str, dict[str, Doc]]):
@@ -85,6 +88,8 @@ class Tables(dict[str, dict[str, Doc]]):
         self.next_ids: dict[str, int] = {}  # next document id per table (kept in meta)
         self.floor_ids: dict[str, int] = {}  # lower bounds after bulk changes
         self.path: Any = None  # for error messages
+        self.source = b""  # the file's bytes, and where each raw table lies in them
+        self.spans: dict[str, tuple[int, int]] = {}
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -113,6 +118,42 @@ class Tables(dict[str, dict[str, Doc]]):
 
     def is_raw(self, name: str) -> bool:
         return name in self.raw
+
+    def find_raw(self, name: str, field: str, value: str) -> tuple[str, Doc] | None:
+        """One document of a still unparsed table, by a plain-ASCII field value, without
+        parsing the table: `pmo start PMO-5` needs one card, not ten thousand.
+
+        pmo writes each document with ``field`` first (``"17":{"key":"PMO-5",...}``).  The
+        search text cannot occur inside a JSON string (its quotes would be escaped), so a
+        match is that document; it ends where the next ``},"<id>":{`` or the table begins.
+        Returns None when not found or not sure: the caller then parses the table.
+        """
+        if name not in self.raw or self.appends.get(name) or name not in self.spans:
+            return None
+        if not value.isascii() or '"' in value or "\\" in value:
+            return None
+        start, stop = self.spans[name]
+        src = self.source
+        needle = b'{"%s":"%s",' % (field.encode(), value.encode())
+        at = src.find(needle, start, stop)
+        if at < 0 or src.find(needle, at + 1, stop) >= 0:
+            return None  # absent, or (never written by pmo) twice: let the caller parse
+        id_end = at - 2  # before ':{'
+        if src[id_end:at] != b'":':
+            return None
+        id_start = src.rfind(b'"', start, id_end)
+        doc_id = src[id_start + 1 : id_end]
+        if not doc_id.isdigit():
+            return None
+        end = _DOC_END.search(src, at, stop)
+        body = src[at : end.start() + 1] if end else src[at : stop - 1]
+        try:
+            doc = loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(doc, dict) or doc.get(field) != value:
+            return None
+        return doc_id.decode(), doc
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.raw or dict.__contains__(self, name):
@@ -159,6 +200,8 @@ class Tables(dict[str, dict[str, Doc]]):
         new.next_ids = dict(self.next_ids)
         new.floor_ids = dict(self.floor_ids)
         new.path = self.path
+        new.source = self.source
+        new.spans = self.spans
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
@@ -240,6 +283,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         end -= 1
     view = memoryview(raw)
     pieces: dict[str, memoryview] = {}
+    spans: dict[str, tuple[int, int]] = {}
     start = 1  # after the opening brace
     while start < end:
         stop = raw.find(b"\n", start, end)
@@ -258,6 +302,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         if not name.isidentifier() or name in pieces:
             return None
         pieces[name] = view[name_end + 2 : stop - 1]
+        spans[name] = (name_end + 2, stop - 1)
         start = stop + 1
     try:
         meta = loads(pieces.pop("meta"))
@@ -272,6 +317,8 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         return None
     tables = Tables({"meta": meta})
     tables.raw = dict(pieces)
+    tables.source = raw
+    tables.spans = spans
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from itertools import compress, repeat
 from operator import is_, methodcaller
 from pathlib import Path
@@ -23,8 +24,11 @@ def status_path(db: Path) -> Path:
     return db.with_name(db.name + ".status")
 
 
-def running_by_user(tables: dict[str, dict[str, Doc]]) -> dict[str, Doc]:
-    """Each user's running entry, with the card title, from the full tables."""
+def running_by_user(
+    tables: dict[str, dict[str, Doc]], card: Callable[[str], Doc | None] | None = None
+) -> dict[str, Doc]:
+    """Each user's running entry, with the card title, from the full tables (``card`` looks
+    one card up by key; without it the cards table is scanned)."""
     out: dict[str, Doc] = {}
     entries = list(tables.get("time_entries", {}).values())
     # Find the open entries in C (map/compress): there may be tens of thousands.
@@ -37,14 +41,17 @@ def running_by_user(tables: dict[str, dict[str, Doc]]) -> dict[str, Doc]:
                 "start": doc.get("start"),
                 "id": doc.get("id"),
             }
-    if out:
-        wanted = {entry["card"]: entry for entry in out.values()}
-        for card in tables.get("cards", {}).values():
-            entry = wanted.get(card.get("key"))
-            if entry is not None:
-                for e in out.values():
-                    if e["card"] == card.get("key"):
-                        e["title"] = card.get("title", "")
+    if out and card is not None:
+        for entry in out.values():
+            found = card(str(entry["card"]))
+            entry["title"] = (found or {}).get("title", "")
+    elif out:
+        titles = {str(e["card"]): "" for e in out.values()}
+        for doc in tables.get("cards", {}).values():
+            if doc.get("key") in titles:
+                titles[doc["key"]] = doc.get("title", "")
+        for entry in out.values():
+            entry["title"] = titles[str(entry["card"])]
     return out
 
 

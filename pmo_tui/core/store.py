@@ -162,6 +162,9 @@ class Store:
 
     def card_doc_id(self, key: str) -> str | None:
         """TinyDB document id of a card, by key, from an index kept with the data."""
+        found = self._find_unparsed_card(key)
+        if found is not None:
+            return found[0]
         cards = self.read()["cards"]
         index = self._index
         if index is None or index[0] is not cards:
@@ -170,8 +173,19 @@ class Store:
         return index[1].get(key)
 
     def card(self, key: str) -> Doc | None:
+        found = self._find_unparsed_card(key)
+        if found is not None:
+            return found[1]
         doc_id = self.card_doc_id(key)
         return None if doc_id is None else self.read()["cards"].get(doc_id)
+
+    def _find_unparsed_card(self, key: str) -> tuple[str, Doc] | None:
+        """A card looked up in the cards table's bytes while that table is unparsed (a
+        timer command needs one card, not all of them).  None: parse and use the index."""
+        data = self.read()
+        if not data.is_raw("cards"):
+            return None
+        return data.find_raw("cards", "key", key)
 
     def _refresh(self) -> None:
         try:
@@ -584,7 +598,7 @@ def write_status_file(store: Store, data: Tables) -> None:
         # No timer changed: carry the running timers over instead of parsing the entries.
         running = status_file.read_running(store.path, store.prev_signature)
     if running is None:
-        running = status_file.running_by_user(data)
+        running = status_file.running_by_user(data, store.card)
     with contextlib.suppress(OSError, StoreError):
         store.write_atomic(
             store.status_path, status_file.render(store.signature, running), durable=False

@@ -113,3 +113,34 @@ def test_corrupt_table_line_is_a_store_error_and_file_kept(tmp_path: Path) -> No
     with pytest.raises(StoreError, match="events"):
         Board(store, "a").events()
     assert path.read_bytes() == damaged
+
+
+def test_point_lookup_in_an_unparsed_table(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    store = Store(path)
+    board = Board(store, "alice")
+    tricky = [
+        'mentions {"key":"PMO-2",} in its title',
+        'ends with a brace } and "quotes", plus },"9":{ inside',
+        "wide 漢字 and emoji 👩\u200d💻",
+    ]
+    with store.transaction():
+        for title in tricky:
+            board.add_card(title, tags=["x"])
+    fresh = Store(path)
+    data = fresh.read()
+    assert data.is_raw("cards")
+    for n, title in enumerate(tricky, start=1):
+        found = data.find_raw("cards", "key", f"PMO-{n}")
+        assert found is not None
+        assert found[0] == str(n)
+        assert found[1]["title"] == title
+    assert data.find_raw("cards", "key", "PMO-99") is None
+    assert data.is_raw("cards")  # none of this parsed the table
+    # The store uses it for card lookups, and a timer command never parses the cards.
+    assert fresh.card("PMO-3")["title"] == tricky[2]
+    Board(fresh, "alice").start_timer("PMO-2")
+    assert fresh.read().is_raw("cards")  # the timer command never parsed the cards
+    assert json.loads(path.read_text())["cards"]["2"]["title"] == tricky[1]
+    status = json.loads((tmp_path / "pmo.json.status").read_text())
+    assert status["running"]["alice"]["title"] == tricky[1]

@@ -284,11 +284,6 @@ def _report(change: Change, first: str | None = None) -> None:
         _err(note) if note.startswith("WIP") else _out(note)
 
 
-def _opt(value: str | None) -> str | None:
-    """'none' / '-' / '' on the command line clears a field in `edit`."""
-    return value
-
-
 def _parse(fn: Any, *a: Any) -> Any:
     from .core import parse
     from .core.board import UseCaseError

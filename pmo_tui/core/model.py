@@ -7,7 +7,7 @@ written by an older pmo (or edited by hand) still loads.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -316,8 +316,3 @@ class Event:
             from_=doc.get("from"),
             to=doc.get("to"),
         )
-
-
-def as_doc(obj: Any) -> Doc:
-    """Dataclass to a plain dict (for tests and debugging)."""
-    return asdict(obj)

@@ -184,6 +184,12 @@ class BoardScreen(Screen[None]):
     def on_mount(self) -> None:
         self._size_columns()
         self.call_later(self.refresh_view)
+        if not self.pmo.board.card_docs():
+            self.notify(
+                "No cards yet: press n to add one (? lists every key). "
+                "For a sample project: pmo --db OTHER.json init --demo",
+                timeout=10,
+            )
 
     async def _filter_bar(self) -> Horizontal:
         """The filter bar, made on first use (it is not needed to paint the board)."""

@@ -78,6 +78,7 @@ class PmoApp(App[None]):
         self.local: dict[int, Local] = {}
         self.undo_stack: list[Job] = []
         self.redo_stack: list[Job] = []
+        self._unreadable: tuple[int, int, int] | None = None  # a file version that failed
         self.writer = Writer(self._job_done)
         self._reloading = False
         self._theme_name = theme or (config.theme if config else None)
@@ -255,16 +256,29 @@ class PmoApp(App[None]):
     def _poll(self) -> None:
         if self._reloading or self.writer.busy or not self.store.changed_on_disk():
             return
+        try:
+            st = os.stat(self.db_path)
+            seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            seen = None
+        if seen is not None and seen == self._unreadable:
+            return  # already said that this version of the file cannot be read
         self._reloading = True
-        self.run_worker(self._reload, thread=True, group="reload", exclusive=True)
+        self.run_worker(lambda: self._reload(seen), thread=True, group="reload", exclusive=True)
 
-    def _reload(self) -> None:
+    def _reload(self, seen: tuple[int, int, int] | None) -> None:
         try:
             data = self.store.reload()  # re-reads the file on this thread, not the UI's
             data["cards"], data["time_entries"]  # and parses what the board shows
+            self._unreadable = None
         except StoreError as exc:
+            self._unreadable = seen
             self.call_from_thread(
-                self.notify, f"Cannot read the file: {exc.reason}", severity="error", timeout=8
+                self.notify,
+                f"Cannot read the file: {exc.reason}. Showing what was last read; "
+                "changes are not saved until the file is readable again.",
+                severity="error",
+                timeout=10,
             )
         finally:
             self.call_from_thread(self._reloaded)

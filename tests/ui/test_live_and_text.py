@@ -427,3 +427,33 @@ async def test_two_thousand_cards_open_and_all_reachable(big_db: Path, make_app:
         await fast_keys(pilot, *"number 1999")
         await pilot.pause()
         assert all_shown(app) == {"PMO-1999"}
+
+
+async def test_file_damaged_while_open_is_said_once_and_never_overwritten(
+    small: SmallBoard, make_app: MakeApp
+) -> None:
+    path = small.path
+    good = path.read_bytes()
+    app = make_app(path)
+    async with run(app) as pilot:
+        await pilot.pause()
+        path.write_bytes(b"garbage")
+        await wait_for(
+            pilot,
+            lambda: any("Cannot read the file" in n for n in notes(app)),
+            timeout=NOTICE,
+            what="the damage is reported",
+        )
+        await asyncio.sleep(1.5)  # several more polls
+        await pilot.pause()
+        assert sum("Cannot read the file" in n for n in notes(app)) == 1
+        assert all_shown(app)  # the board keeps what it last read
+        await pilot.press("L")  # a change cannot be saved over the damaged file
+        await settle(pilot)
+        assert path.read_bytes() == b"garbage"
+        assert any("Not saved" in n for n in notes(app))
+        path.write_bytes(good)  # repaired: the board follows again
+        Board(Store(path), "bob").add_card("After the repair")
+        await wait_for(
+            pilot, lambda: "PMO-8" in shown(app)["todo"], timeout=NOTICE, what="PMO-8 shown"
+        )

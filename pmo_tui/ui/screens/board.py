@@ -7,6 +7,7 @@ the writer thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ...core import parse
-from ...core.board import display
+from ...core.board import Change, display
 from ...core.model import Card, Column, Doc
 from ..filtering import CardFilter
 from ..widgets.column import CardList
@@ -404,51 +405,49 @@ class BoardScreen(Screen[None]):
             local=[(key, {"rank": (jump + far) / 2})],
         )
 
-    def action_archive(self) -> None:
+    def _on_card(
+        self,
+        label: str,
+        use_case: Callable[[str], Change],
+        fields: Callable[[Doc], Doc] | None = None,
+    ) -> None:
+        """Run a use case on the cursor card; ``fields`` is its expected effect, drawn at
+        once while the writer saves it."""
         card = self._need_card()
         if card is None:
             return
         key = str(card["key"])
-        self.pmo.submit(
-            f"archive {key}",
-            lambda: self.pmo.board.archive(key),
-            local=[(key, {"archived": True})],
-        )
+        local = [(key, fields(card))] if fields else None
+        self.pmo.submit(f"{label} {key}", lambda: use_case(key), local=local)
+
+    def action_archive(self) -> None:
+        self._on_card("archive", self.pmo.board.archive, lambda _card: {"archived": True})
 
     def action_timer(self) -> None:
-        card = self._need_card()
-        if card is not None:
-            key = str(card["key"])
-            self.pmo.submit(f"timer on {key}", lambda: self.pmo.board.toggle_timer(key))
+        self._on_card("timer on", self.pmo.board.toggle_timer)
 
     def action_assign(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        key = str(card["key"])
         me = self.pmo.user
-        new = None if card.get("assignee") == me else me
-        self.pmo.submit(
-            f"assign {key}",
-            lambda: self.pmo.board.toggle_assign(key),
-            local=[(key, {"assignee": new})],
+        self._on_card(
+            "assign",
+            self.pmo.board.toggle_assign,
+            lambda card: {"assignee": None if card.get("assignee") == me else me},
         )
 
     def action_sprint(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        key = str(card["key"])
-        sprint = self.pmo.board.active_sprint()
-        if card.get("sprint") is None and sprint is None:
+        card = self.current_card()
+        active = self.pmo.board.active_sprint()
+        if card is not None and card.get("sprint") is None and active is None:
             self.notify("No active sprint: plan and start one first", severity="warning")
             return
-        new = None if card.get("sprint") is not None else sprint.id if sprint else None
-        self.pmo.submit(
-            f"sprint {key}",
-            lambda: self.pmo.board.toggle_sprint(key),
-            local=[(key, {"sprint": new})],
-        )
+
+        def fields(card: Doc) -> Doc:  # as Board.toggle_sprint decides
+            current = card.get("sprint")
+            if current is not None and (active is None or current == active.id):
+                return {"sprint": None}
+            return {"sprint": active.id if active else None}
+
+        self._on_card("sprint", self.pmo.board.toggle_sprint, fields)
 
     def action_points(self) -> None:
         card = self._need_card()

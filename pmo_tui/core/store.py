@@ -35,7 +35,16 @@ if TYPE_CHECKING:
     from tinydb import TinyDB
 
 Signature = tuple[int, int, int]
-__all__ = ["MIGRATIONS", "TABLES", "Store", "StoreError", "Tables", "write_status_file"]
+__all__ = [
+    "MIGRATIONS",
+    "TABLES",
+    "Signature",
+    "Store",
+    "StoreError",
+    "Tables",
+    "file_signature",
+    "write_status_file",
+]
 LOCK_TIMEOUT = 10.0
 
 # Older schema version -> function that upgrades tables in place to version + 1.

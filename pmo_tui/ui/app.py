@@ -16,7 +16,7 @@ from textual.screen import Screen
 from ..core.board import Board, Change, NothingToDo, UseCaseError
 from ..core.config import Config
 from ..core.model import Doc, utcnow
-from ..core.store import Store, StoreError
+from ..core.store import Signature, Store, StoreError, file_signature
 from .screens.board import BoardScreen
 from .themes import load_themes
 from .writer import Job, Writer
@@ -78,7 +78,7 @@ class PmoApp(App[None]):
         self.local: dict[int, Local] = {}
         self.undo_stack: list[Job] = []
         self.redo_stack: list[Job] = []
-        self._unreadable: tuple[int, int, int] | None = None  # a file version that failed
+        self._unreadable: Signature | None = None  # a file version that failed
         self.writer = Writer(self._job_done)
         self._reloading = False
         self._theme_name = theme or (config.theme if config else None)
@@ -257,8 +257,7 @@ class PmoApp(App[None]):
         if self._reloading or self.writer.busy or not self.store.changed_on_disk():
             return
         try:
-            st = os.stat(self.db_path)
-            seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+            seen: Signature | None = file_signature(os.stat(self.db_path))
         except OSError:
             seen = None
         if seen is not None and seen == self._unreadable:
@@ -266,7 +265,7 @@ class PmoApp(App[None]):
         self._reloading = True
         self.run_worker(lambda: self._reload(seen), thread=True, group="reload", exclusive=True)
 
-    def _reload(self, seen: tuple[int, int, int] | None) -> None:
+    def _reload(self, seen: Signature | None) -> None:
         try:
             data = self.store.reload()  # re-reads the file on this thread, not the UI's
             data["cards"], data["time_entries"]  # and parses what the board shows

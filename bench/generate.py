@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = generate(args.cards, args.seed, now)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # The store's own byte layout (one table per line), as pmo itself writes the file.
-    from pmo_tui.core.layout import Tables, serialize, to_bytes
+    from pmo_tui.core.storage.jsonfile.layout import Tables, serialize, to_bytes
 
     payload = to_bytes(serialize(Tables(tables)))
     tmp = args.out.with_name(args.out.name + ".tmp")

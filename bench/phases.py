@@ -68,7 +68,7 @@ def one_run(argv: list[str]) -> dict[str, float]:
     import pmo_tui.core.queries  # ls/show import it
 
     TIMES["import core (board, store, tinydb, orjson...)"] = time.perf_counter() - t1
-    from pmo_tui.core import store
+    from pmo_tui.core.storage.jsonfile import store
 
     _wrap(store.Store, "_load", "load (read + parse + validate)")
     _wrap(store, "loads", "  orjson.loads (gc off)")

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import argparse
 
-    from .core.board import Board, Change
-    from .core.store import Store
+    from .core.board import Board
+    from .core.change import Change
+    from .core.storage.jsonfile.store import Store
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_FILE = 0, 1, 2, 3
 
@@ -51,7 +52,8 @@ def _fast_status(argv: list[str]) -> int | None:
             return None
     if not rest or rest[0] != "status" or not set(rest[1:]) <= {"--short", "--json"}:
         return None
-    from .core import config, status
+    from .core import config
+    from .core.storage.jsonfile import status
 
     try:
         cfg = config.load_config()
@@ -103,7 +105,7 @@ def _print_status(entry: dict[str, Any] | None, short: bool, as_json: bool, user
     elif short:
         _out(f"{entry.get('card')} {clock}{'!' if long else ''}")
     else:
-        from .core.board import display
+        from .core.text import display
 
         local = start.astimezone().strftime("%H:%M")
         _out(f"{entry.get('card')} {display(str(entry.get('title', '')))}: {clock} since {local}")
@@ -262,7 +264,7 @@ class Env:
         self._board: Board | None = None
 
     def store(self, seed: bool = True) -> Store:
-        from .core.store import Store
+        from .core.storage.jsonfile.store import Store
 
         return Store(self.path, seed=seed)
 
@@ -286,7 +288,7 @@ def _report(change: Change, first: str | None = None) -> None:
 
 def _parse(fn: Any, *a: Any) -> Any:
     from .core import parse
-    from .core.board import UseCaseError
+    from .core.errors import UseCaseError
 
     try:
         return fn(*a)
@@ -323,7 +325,7 @@ def cmd_init(env: Env) -> int:
 
 
 def _use_error(msg: str) -> Exception:
-    from .core.board import UseCaseError
+    from .core.errors import UseCaseError
 
     return UseCaseError(msg)
 
@@ -416,13 +418,13 @@ def cmd_cancel(env: Env) -> int:
 
 
 def cmd_status(env: Env) -> int:
-    from .core import status
+    from .core.storage.jsonfile import status
 
     board = env.board
     tables = board.store.read()
     running = status.running_by_user(tables)
     if board.store.signature is not None:  # refresh the prompt cache for next time
-        from .core.store import write_status_file
+        from .core.storage.jsonfile.store import write_status_file
 
         write_status_file(board.store, tables)
     return _print_status(running.get(env.user), env.args.short, env.args.json, env.user)
@@ -621,8 +623,7 @@ def _main(argv: list[str]) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    from .core.board import NothingToDo, UseCaseError
-    from .core.store import StoreError
+    from .core.errors import NothingToDo, StoreError, UseCaseError
 
     parser = build_parser()
     env: Env | None = None

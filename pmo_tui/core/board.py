@@ -8,15 +8,15 @@ undo stack is nothing more than a list of Changes.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import compress, repeat
 from operator import eq, methodcaller
 from typing import Any
 
 from . import parse
+from .change import Change, Patch
+from .errors import NothingToDo, UseCaseError
 from .model import (
     CARD_FIELDS,
     PRIORITIES,
@@ -30,90 +30,13 @@ from .model import (
     parse_iso,
     utcnow,
 )
-from .store import Store
+from .storage.jsonfile.store import Store
+from .text import _short, clean_line, clean_text
 
-MAX_TITLE = 1000
-MAX_TEXT = 100_000
 LONG_TIMER = timedelta(hours=10)
 # Fields whose change is an "edited" event; points/estimate are "estimated".
 EDIT_FIELDS = ("title", "description", "tags", "assignee", "priority", "due")
 ESTIMATE_FIELDS = ("points", "estimate")
-
-
-class UseCaseError(Exception):
-    """Bad input or an impossible request (CLI exit code 2)."""
-
-
-class NothingToDo(Exception):
-    """Nothing to report or act on, e.g. no running timer (CLI exit code 1)."""
-
-
-@dataclass(slots=True)
-class Patch:
-    """One record's change: the changed fields before and after (None: absent)."""
-
-    table: str
-    key: str
-    before: Doc | None
-    after: Doc | None
-
-    def inverse(self) -> Patch:
-        return Patch(self.table, self.key, self.after, self.before)
-
-
-@dataclass
-class Change:
-    label: str
-    patches: list[Patch] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    key: str | None = None  # the card it is about, for the cursor
-
-    def inverse(self) -> Change:
-        return Change(self.label, [p.inverse() for p in reversed(self.patches)], [], self.key)
-
-
-def clean_line(text: str, what: str, limit: int = MAX_TITLE) -> str:
-    """A one-line text field: trimmed, no control characters, bounded."""
-    value = text.strip()
-    for ch in value:
-        if unicodedata.category(ch) == "Cc":
-            raise UseCaseError(f"{what} contains a control character ({ch!r}): {_short(value)}")
-    if len(value) > limit:
-        raise UseCaseError(f"{what} is too long ({len(value)} characters; at most {limit})")
-    return value
-
-
-def clean_text(text: str, what: str) -> str:
-    """A multi-line text field: newlines and tabs allowed, other control characters not."""
-    value = text.replace("\r\n", "\n").rstrip()
-    for ch in value:
-        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
-            raise UseCaseError(f"{what} contains a control character ({ch!r})")
-    if len(value) > MAX_TEXT:
-        raise UseCaseError(f"{what} is too long ({len(value)} characters; at most {MAX_TEXT})")
-    return value
-
-
-def _short(text: str, n: int = 40) -> str:
-    shown = "".join(ch if unicodedata.category(ch) != "Cc" else repr(ch)[1:-1] for ch in text)
-    return repr(shown if len(shown) <= n else shown[: n - 1] + "…")
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def display(text: str) -> str:
-    """Text safe for a terminal: control characters (and bidi overrides, which reorder the
-    rest of the line) shown as escapes, never executed.  Joiners and other format
-    characters stay, so emoji sequences print as they are."""
-    if text.isprintable():
-        return text
-    return "".join(
-        repr(ch)[1:-1]
-        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch != " ")
-        else ch
-        for ch in text
-    )
 
 
 class Board:

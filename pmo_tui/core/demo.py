@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from .board import Board, UseCaseError
+from .board import Board
+from .errors import UseCaseError
 from .model import Doc, iso, parse_iso, utcnow
 
 TEAM: tuple[str, ...] = ("alice", "bob", "chen", "dana")

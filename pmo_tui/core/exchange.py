@@ -20,7 +20,8 @@ from typing import Any
 import orjson
 
 from . import parse
-from .board import MAX_TITLE, Board, UseCaseError, clean_text
+from .board import Board
+from .errors import UseCaseError
 from .model import (
     CARD_FIELDS,
     SCHEMA_VERSION,
@@ -31,7 +32,8 @@ from .model import (
     parse_iso,
     utcnow,
 )
-from .store import Store, default_project
+from .storage.jsonfile.store import Store, default_project
+from .text import MAX_TITLE, clean_text
 
 LISTS: tuple[str, ...] = ("projects", "cards", "sprints", "time_entries", "events")
 CSV_COLUMNS: tuple[str, ...] = (

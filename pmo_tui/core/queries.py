@@ -7,8 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from . import parse
-from .board import Board, UseCaseError, display
+from .board import Board
+from .errors import UseCaseError
 from .model import Doc, card_doc_to_json, parse_iso
+from .text import display
 
 
 def list_cards(

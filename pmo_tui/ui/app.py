@@ -13,10 +13,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..core.board import Board, Change, NothingToDo, UseCaseError
+from ..core.board import Board
+from ..core.change import Change
 from ..core.config import Config
+from ..core.errors import NothingToDo, StoreError, UseCaseError
 from ..core.model import Doc, utcnow
-from ..core.store import Signature, Store, StoreError, file_signature
+from ..core.storage.jsonfile.store import Signature, Store, file_signature
 from .screens.board import BoardScreen
 from .themes import load_themes
 from .writer import Job, Writer

@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from ..core.board import display
+from ..core.text import display
 
 if TYPE_CHECKING:
     from .app import PmoApp

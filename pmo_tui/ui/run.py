@@ -10,8 +10,7 @@ import sys
 def run_app(args: argparse.Namespace) -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from ..core import config
-    from ..core.board import UseCaseError
-    from ..core.store import StoreError
+    from ..core.errors import StoreError, UseCaseError
     from .app import PmoApp
 
     try:

@@ -13,15 +13,11 @@ from typing import Any
 
 import pytest
 
-from pmo_tui.core.board import (
-    Board,
-    Change,
-    NothingToDo,
-    UseCaseError,
-    long_running,
-)
+from pmo_tui.core.board import Board, long_running
+from pmo_tui.core.change import Change
+from pmo_tui.core.errors import NothingToDo, UseCaseError
 from pmo_tui.core.model import CARD_FIELDS, TimeEntry, iso
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # a Friday, safely in the past
 

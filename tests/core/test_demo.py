@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pmo_tui.core.board import Board, UseCaseError
+from pmo_tui.core.board import Board
 from pmo_tui.core.demo import fill_demo
+from pmo_tui.core.errors import UseCaseError
 from pmo_tui.core.model import Sprint, parse_iso, utcnow
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 
 PAST_DAY = dt.date(2025, 3, 12)  # a Wednesday
 

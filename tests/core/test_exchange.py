@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 import pytest
 
-from pmo_tui.core.board import Board, UseCaseError
+from pmo_tui.core.board import Board
+from pmo_tui.core.errors import UseCaseError
 from pmo_tui.core.exchange import (
     CSV_COLUMNS,
     export_csv,
@@ -23,7 +24,7 @@ from pmo_tui.core.exchange import (
     unneutralise,
 )
 from pmo_tui.core.model import SCHEMA_VERSION
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from tinydb import TinyDB
 from tinydb.storages import JSONStorage
 
 from pmo_tui.core.board import Board
-from pmo_tui.core.store import Store, StoreError
+from pmo_tui.core.storage.jsonfile.store import Store, StoreError
 
 
 def _make(path: Path, n: int = 5) -> Store:

@@ -1,4 +1,4 @@
-"""Tests for pmo_tui.core.store: the shared JSON data file, with real files in tmp_path."""
+"""Tests for the JSON file store: the shared data file, with real files in tmp_path."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from pmo_tui.core import model
-from pmo_tui.core import status as status_file
-from pmo_tui.core import store as store_mod
 from pmo_tui.core.board import Board
-from pmo_tui.core.store import Store, StoreError
+from pmo_tui.core.storage.jsonfile import status as status_file
+from pmo_tui.core.storage.jsonfile import store as store_mod
+from pmo_tui.core.storage.jsonfile.store import Store, StoreError
 
 DEFAULT_COLUMN_IDS = ["todo", "doing", "review", "done"]
 

@@ -25,7 +25,7 @@ import pytest
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.model import parse_iso
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 
 WORKER = Path(__file__).resolve().parent / "worker.py"
 SEED_CARDS = 2000

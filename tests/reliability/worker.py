@@ -18,8 +18,9 @@ import random
 import sys
 import time
 
-from pmo_tui.core.board import Board, NothingToDo
-from pmo_tui.core.store import Store
+from pmo_tui.core.board import Board
+from pmo_tui.core.errors import NothingToDo
+from pmo_tui.core.storage.jsonfile.store import Store
 
 COLUMNS = ("todo", "doing", "review", "done")
 

@@ -18,7 +18,7 @@ import pytest
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.demo import fill_demo
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 
 USER = "ann"

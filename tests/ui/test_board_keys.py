@@ -34,7 +34,7 @@ from ui_helpers import (
 )
 
 from pmo_tui.core.board import Board
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.modals.card_form import CardForm
 from pmo_tui.ui.modals.help import HelpScreen

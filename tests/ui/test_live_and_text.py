@@ -35,7 +35,7 @@ from ui_helpers import (
 )
 
 from pmo_tui.core.board import Board
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.modals.card_form import CardForm
 from pmo_tui.ui.modals.confirm import ConfirmScreen
@@ -132,7 +132,7 @@ async def test_other_python_process_with_board(small: SmallBoard, make_app: Make
     script = (
         "import sys\n"
         "from pmo_tui.core.board import Board\n"
-        "from pmo_tui.core.store import Store\n"
+        "from pmo_tui.core.storage.jsonfile.store import Store\n"
         "b = Board(Store(sys.argv[1]), 'bob')\n"
         "b.add_card('From a script', status='todo')\n"
         "b.reorder('PMO-3', -1)\n"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pmo_tui.core.board import Board
 from pmo_tui.core.demo import fill_demo
 from pmo_tui.core.model import CARD_FIELDS
-from pmo_tui.core.store import Store
+from pmo_tui.core.storage.jsonfile.store import Store
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot

@@ -16,8 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core import parse
-from ...core.board import UseCaseError, clean_line, clean_text
+from ...core.errors import UseCaseError
 from ...core.model import PRIORITIES, Card, Column
+from ...core.text import clean_line, clean_text
 
 
 @dataclass

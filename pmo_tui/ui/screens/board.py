@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ...core import parse
-from ...core.board import Change, display
+from ...core.change import Change
 from ...core.model import Card, Column, Doc
+from ...core.text import display
 from ..filtering import CardFilter
 from ..widgets.column import CardList
 from ..widgets.header import PmoHeader

@@ -18,8 +18,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core.board import display
 from ...core.model import Doc
+from ...core.text import display
 
 CARD_HEIGHT = 5  # four lines of card and one blank line
 PRIORITY_MARK = {"urgent": "‼", "high": "▲", "medium": "●", "low": "▽", "none": ""}

@@ -8,7 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ...core.board import LONG_TIMER, display
+from ...core.board import LONG_TIMER
+from ...core.text import display
 
 
 class PmoHeader(Static):

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ...errors import StoreError
+from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
 from . import layout
 from . import status as status_file
-from .layout import TABLES, StoreError, TableError, Tables, loads
-from .model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
+from .layout import TABLES, TableError, Tables, loads
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -85,11 +86,15 @@ class Store:
         seed: bool = True,
         lock_timeout: float | None = None,
         auto_refresh: bool = True,
+        create_parent: bool = True,
     ) -> None:
         self.path = Path(path).expanduser()
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.status_path = self.path.with_name(self.path.name + ".status")
         self.seed = seed
+        # Only pmo's default location is created on first use; an explicit path whose
+        # folder does not exist is a typo, refused rather than silently created.
+        self.create_parent = create_parent
         # False (the app): reads never touch the disk; the app calls reload() from its
         # file watcher, so it learns of every outside change and redraws for it.
         self.auto_refresh = auto_refresh
@@ -501,6 +506,8 @@ class Store:
     def _open_lock_file(self) -> int:
         parent = self.path.parent
         if not parent.is_dir():
+            if not self.create_parent:
+                raise StoreError(self.path, f"its folder {parent} does not exist")
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -25,21 +25,14 @@ from typing import Any
 
 import orjson
 
+from ...errors import StoreError
+
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
 
 
 class TableError(Exception):
     """A table's bytes are not what pmo wrote (the store turns it into StoreError)."""
-
-
-class StoreError(Exception):
-    """The data file cannot be used (CLI exit code 3)."""
-
-    def __init__(self, path: Any, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 def dumps(data: Any) -> bytes:

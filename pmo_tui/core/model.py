@@ -8,7 +8,7 @@ written by an older pmo (or edited by hand) still loads.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
@@ -37,7 +37,9 @@ def utcnow() -> datetime:
 
 def iso(dt: datetime) -> str:
     """Storage form of a time: ISO-8601 UTC with a Z."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    u = dt.astimezone(UTC)
+    # (not strftime: %Y drops the leading zeros of years before 1000 on glibc)
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
 
 
 def parse_iso(text: str) -> datetime:
@@ -45,6 +47,22 @@ def parse_iso(text: str) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
+
+
+def card_number(key: str) -> int:
+    """The number of a card key (``PMO-12`` -> 12); 0 for anything else."""
+    try:
+        return int(key.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+# A timer running longer than this is flagged (SPEC 5) in `status` and the app.
+LONG_TIMER = timedelta(hours=10)
+
+
+def long_running(entry: TimeEntry, now: datetime) -> bool:
+    return entry.running and now - entry.start > LONG_TIMER
 
 
 def opt_iso(text: Any) -> datetime | None:

@@ -14,6 +14,8 @@ import datetime as _dt
 import math
 import re
 
+from .model import PRIORITIES, iso, parse_iso
+
 __all__ = [
     "KEY_RE",
     "MAX_MINUTES",
@@ -44,8 +46,6 @@ MAX_YEAR = 9999
 
 #: Project key: a letter then 1..9 letters/digits, upper-case ASCII.
 KEY_RE: re.Pattern[str] = re.compile(r"^[A-Z][A-Z0-9]{1,9}\Z")
-
-PRIORITIES: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")
 
 _SHOW_MAX = 40
 
@@ -217,11 +217,12 @@ def _weekday(s: str) -> int | None:
     return None
 
 
-def parse_date(text: str, today: _dt.date | None = None) -> _dt.date:
+def parse_date(text: str, today: _dt.date | None = None, *, past: bool = False) -> _dt.date:
     """Parse a date.
 
     Forms: ``2026-11-30``, ``today``, ``tomorrow``, ``yesterday``, a weekday name (full,
-    3 letters or any longer prefix; the next such day strictly after ``today``), and
+    3 letters or any longer prefix; the next such day strictly after ``today``, or with
+    ``past`` (logs and reports, SPEC 3) the most recent one, ``today`` included), and
     ``+3d``, ``-1d``, ``+2w``, ``-2w``. ``today`` defaults to the local date.
     """
     raw = text.strip()
@@ -241,7 +242,7 @@ def parse_date(text: str, today: _dt.date | None = None) -> _dt.date:
             raise _NoSuchDay(f"invalid date {shown}: no such day") from None
     base = _local_today() if today is None else today
     try:
-        result = _relative_date(s, base)
+        result = _relative_date(s, base, past=past)
     except (OverflowError, ValueError):
         raise out_of_range from None
     if result is None:
@@ -251,11 +252,13 @@ def parse_date(text: str, today: _dt.date | None = None) -> _dt.date:
     return result
 
 
-def _relative_date(s: str, base: _dt.date) -> _dt.date | None:
+def _relative_date(s: str, base: _dt.date, *, past: bool = False) -> _dt.date | None:
     """The date for a form relative to ``base``, or None when ``s`` is no such form."""
     if s in _NAMED_DAYS:
         return base + _dt.timedelta(days=_NAMED_DAYS[s])
     weekday = _weekday(s)
+    if weekday is not None and past:
+        return base - _dt.timedelta(days=(base.weekday() - weekday) % 7)
     if weekday is not None:
         return base + _dt.timedelta(days=(weekday - base.weekday() - 1) % 7 + 1)
     rel = _REL_DATE_RE.fullmatch(s)
@@ -401,8 +404,7 @@ def to_iso(dt: _dt.datetime) -> str:
 
     A naive ``dt`` is taken to be UTC.
     """
-    u = _utc(dt)
-    return f"{format_date(u.date())}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+    return iso(_utc(dt))  # the one storage form (model.iso)
 
 
 def from_iso(text: str) -> _dt.datetime:
@@ -411,7 +413,7 @@ def from_iso(text: str) -> _dt.datetime:
     if not s.isascii():
         raise ParseError(f"invalid timestamp {_show(s)}: use YYYY-MM-DDTHH:MM:SSZ")
     try:
-        return _utc(_dt.datetime.fromisoformat(s))
+        return parse_iso(s)  # the one storage reader (model.parse_iso)
     except (OverflowError, ValueError):
         raise ParseError(f"invalid timestamp {_show(s)}: use YYYY-MM-DDTHH:MM:SSZ") from None
 

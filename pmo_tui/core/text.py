@@ -4,40 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .errors import UseCaseError
-
-MAX_TITLE = 1000
-MAX_TEXT = 100_000
-
-
-def clean_line(text: str, what: str, limit: int = MAX_TITLE) -> str:
-    """A one-line text field: trimmed, no control characters, bounded."""
-    value = text.strip()
-    for ch in value:
-        if unicodedata.category(ch) == "Cc":
-            raise UseCaseError(f"{what} contains a control character ({ch!r}): {_short(value)}")
-    if len(value) > limit:
-        raise UseCaseError(f"{what} is too long ({len(value)} characters; at most {limit})")
-    return value
-
-
-def clean_text(text: str, what: str) -> str:
-    """A multi-line text field: newlines and tabs allowed, other control characters not."""
-    value = text.replace("\r\n", "\n").rstrip()
-    for ch in value:
-        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
-            raise UseCaseError(f"{what} contains a control character ({ch!r})")
-    if len(value) > MAX_TEXT:
-        raise UseCaseError(f"{what} is too long ({len(value)} characters; at most {MAX_TEXT})")
-    return value
-
-
-def _short(text: str, n: int = 40) -> str:
-    shown = "".join(ch if unicodedata.category(ch) != "Cc" else repr(ch)[1:-1] for ch in text)
-    return repr(shown if len(shown) <= n else shown[: n - 1] + "…")
-
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+from .chars import BIDI_CONTROLS
+from .chars import quote as _short
+from .usecases.validate import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 
 
 def display(text: str) -> str:
@@ -48,7 +17,19 @@ def display(text: str) -> str:
         return text
     return "".join(
         repr(ch)[1:-1]
-        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch != " ")
+        if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch != " ")
         else ch
         for ch in text
     )
+
+
+# clean_line/clean_text are re-exported for the app's forms (they live in the validator).
+__all__ = [
+    "BIDI_CONTROLS",
+    "MAX_TEXT",
+    "MAX_TITLE",
+    "_short",
+    "clean_line",
+    "clean_text",
+    "display",
+]

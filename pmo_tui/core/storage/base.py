@@ -1,0 +1,91 @@
+"""The storage seam: what the use cases need from a place that keeps pmo's data.
+
+Records are addressed by their domain ids (a project's key, a card's key, a sprint's or a
+time entry's id), never by a backend's own row ids.  Reads outside a transaction see the
+last committed data (refreshed if another process changed it); inside
+:meth:`Storage.transaction` they see the transaction's own working copy, and every write
+belongs to it: it is committed whole when the block ends, or not at all if it raises.
+
+Today's implementation is :class:`~pmo_tui.core.storage.jsonfile.backend.JsonFileStorage`
+(one JSON file shared by the people of one host); a database server would implement the
+same protocol for teams across hosts.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+Doc = dict[str, Any]
+
+# The tables and the field that is each record's domain id.
+ID_FIELDS: dict[str, str] = {
+    "projects": "key",
+    "cards": "key",
+    "sprints": "id",
+    "time_entries": "id",
+}
+
+
+class Storage(Protocol):
+    """Domain-level reads and a unit of work (see the module docstring)."""
+
+    @property
+    def where(self) -> str:
+        """Where the data lives, for messages (a path, a server)."""
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever the committed data changes (for caches)."""
+
+    def refresh(self) -> None:
+        """Pick up another process's committed changes (cheap when there are none)."""
+
+    def in_transaction(self) -> bool:
+        """True on the thread that is inside :meth:`transaction`."""
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A unit of work: reads see its changes; commit at the end, all or nothing."""
+
+    # ------------------------------------------------------------------ reads
+    def projects(self) -> list[Doc]: ...
+
+    def project(self, key: str) -> Doc | None: ...
+
+    def card(self, key: str) -> Doc | None: ...
+
+    def cards(self, project: str | None = None) -> list[Doc]:
+        """Every card of ``project`` (all projects if None), archived ones included."""
+
+    def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
+        """Time entries, optionally of one user and/or one card, in no particular order."""
+
+    def running(self) -> list[Doc]:
+        """The time entries still running (no end)."""
+
+    def sprints(self, project: str | None = None) -> list[Doc]: ...
+
+    def sprint(self, sprint_id: int) -> Doc | None: ...
+
+    def entry(self, entry_id: int) -> Doc | None: ...
+
+    def events(self, card: str | None = None) -> list[Doc]:
+        """History events in the order they were appended."""
+
+    def get(self, table: str, record_id: str) -> Doc | None:
+        """Any record by table name and domain id (as text)."""
+
+    # ------------------------------------------------------------------ writes (in a transaction)
+    def append_event(self, event: Doc) -> None: ...
+
+    def reserve_id(self, table: str) -> int:
+        """An id never used in ``table``, even by a record since removed."""
+
+    def insert(self, table: str, record: Doc) -> None:
+        """Add a record; its domain id is in the record itself."""
+
+    def update(self, table: str, record_id: str, fields: Doc) -> Doc:
+        """Change some fields of a record; returns the record as it is now."""
+
+    def remove(self, table: str, record_id: str) -> Doc | None:
+        """Remove a record (None if it was not there)."""

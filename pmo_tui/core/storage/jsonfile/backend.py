@@ -1,0 +1,147 @@
+"""The storage protocol (:mod:`pmo_tui.core.storage.base`) on pmo's JSON data file.
+
+A thin adapter over :class:`~.store.Store`: it translates domain ids (card keys, sprint and
+entry ids, project keys) to the file's document ids and keeps the store's fast paths (a card
+found in the unparsed cards table, events appended without parsing the history, a user's
+entries filtered in C).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import compress, repeat
+from operator import eq, is_, methodcaller
+from typing import Any
+
+from ..base import ID_FIELDS, Doc
+from .store import Store
+
+_GET_USER = methodcaller("get", "user")
+_GET_CARD = methodcaller("get", "card")
+_GET_END = methodcaller("get", "end")
+
+
+class JsonFileStorage:
+    """:class:`~pmo_tui.core.storage.base.Storage` for one :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def where(self) -> str:
+        return str(self.store.path)
+
+    @property
+    def generation(self) -> int:
+        return self.store.generation
+
+    def refresh(self) -> None:
+        self.store.read()
+
+    def in_transaction(self) -> bool:
+        return self.store.in_transaction()
+
+    @contextmanager
+    def transaction(self) -> Iterator[JsonFileStorage]:
+        with self.store.transaction():
+            yield self
+
+    # ------------------------------------------------------------------ reads
+    def _rows(self, table: str) -> dict[str, Doc]:
+        rows: dict[str, Doc] = self.store.read()[table]
+        return rows
+
+    def projects(self) -> list[Doc]:
+        return list(self._rows("projects").values())
+
+    def project(self, key: str) -> Doc | None:
+        found = self._find("projects", key)
+        return None if found is None else found[1]
+
+    def card(self, key: str) -> Doc | None:
+        return self.store.card(key)
+
+    def cards(self, project: str | None = None) -> list[Doc]:
+        rows = self._rows("cards").values()
+        if project is None:
+            return list(rows)
+        return [d for d in rows if d.get("project") == project]
+
+    def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
+        docs: list[Doc] = list(self._rows("time_entries").values())
+        # Filtered in C (map/compress): a timer command must stay fast at 30,000 entries.
+        if user is not None:
+            docs = list(compress(docs, map(eq, map(_GET_USER, docs), repeat(user))))
+        if card is not None:
+            docs = list(compress(docs, map(eq, map(_GET_CARD, docs), repeat(card))))
+        return docs
+
+    def running(self) -> list[Doc]:
+        docs = list(self._rows("time_entries").values())
+        return list(compress(docs, map(is_, map(_GET_END, docs), repeat(None))))
+
+    def sprints(self, project: str | None = None) -> list[Doc]:
+        rows = self._rows("sprints").values()
+        return [d for d in rows if project is None or d.get("project") == project]
+
+    def sprint(self, sprint_id: int) -> Doc | None:
+        return self.get("sprints", str(sprint_id))
+
+    def entry(self, entry_id: int) -> Doc | None:
+        return self.get("time_entries", str(entry_id))
+
+    def events(self, card: str | None = None) -> list[Doc]:
+        rows = self._rows("events")
+        ordered = (rows[k] for k in sorted(rows, key=_int))
+        return [d for d in ordered if card is None or d.get("card") == card]
+
+    def get(self, table: str, record_id: str) -> Doc | None:
+        if table == "cards":
+            return self.store.card(record_id)
+        found = self._find(table, record_id)
+        return None if found is None else found[1]
+
+    def _find(self, table: str, record_id: str) -> tuple[str, Doc] | None:
+        """(document id, record) of a record by its domain id."""
+        if table == "cards":
+            doc_id = self.store.card_doc_id(record_id)
+            return None if doc_id is None else (doc_id, self._rows("cards")[doc_id])
+        field = ID_FIELDS[table]
+        rows = self._rows(table)
+        doc = rows.get(record_id)  # pmo stores entries and sprints under their own id
+        if doc is not None and str(doc.get(field)) == record_id:
+            return record_id, doc
+        for doc_id, doc in rows.items():
+            if str(doc.get(field)) == record_id:
+                return doc_id, doc
+        return None
+
+    # ------------------------------------------------------------------ writes
+    def append_event(self, event: Doc) -> None:
+        self.store.insert("events", event)
+
+    def reserve_id(self, table: str) -> int:
+        return int(self.store.reserve_id(table))
+
+    def insert(self, table: str, record: Doc) -> None:
+        doc_id: str | None = None
+        if table in ("sprints", "time_entries"):
+            wanted = str(record[ID_FIELDS[table]])
+            if wanted.isdigit() and wanted not in self._rows(table):
+                doc_id = wanted
+        self.store.insert(table, record, doc_id)
+
+    def update(self, table: str, record_id: str, fields: Doc) -> Doc:
+        found = self._find(table, record_id)
+        if found is None:
+            raise KeyError(f"{table} {record_id}")
+        return self.store.update(table, found[0], fields)
+
+    def remove(self, table: str, record_id: str) -> Doc | None:
+        found = self._find(table, record_id)
+        return None if found is None else self.store.remove(table, found[0])
+
+
+def _int(text: str) -> Any:
+    return (0, int(text)) if text.isdigit() else (1, text)

@@ -5,11 +5,11 @@ active one, and three weeks of time entries by four people, so that every screen
 backlog, sprint, timesheet, burndown) has something to show.
 
 The history is not written by hand: it is replayed through the ordinary use cases of
-:class:`~pmo_tui.core.board.Board` with the board's clock set to moments in the past, so the
+:mod:`pmo_tui.core.usecases` with the session's clock set to moments in the past, so the
 events, ``started``/``done`` stamps and time entries are exactly what real use would leave
-behind.  Only the sprint records are written directly (there is no sprint use case to call
-here).  Everything happens in one store transaction: the file is written once, and a failure
-leaves it untouched.  The result depends only on ``today``, ``seed``, the local time zone and
+behind; sprints are planned, started and closed by the sprint use cases.  Everything
+happens in one storage transaction: the file is written once, and a failure leaves it
+untouched.  The result depends only on ``today``, ``seed``, the local time zone and
 the project's columns.
 """
 
@@ -23,7 +23,8 @@ from typing import Any
 
 from .board import Board
 from .errors import UseCaseError
-from .model import Doc, iso, parse_iso, utcnow
+from .model import Doc, utcnow
+from .usecases import cards, sprints, timers
 
 TEAM: tuple[str, ...] = ("alice", "bob", "chen", "dana")
 
@@ -481,53 +482,6 @@ class _Planner:
                     cursor = end + _dt.timedelta(minutes=rng.choice((0, 5, 10, 15, 30)))
 
 
-def _snapshot(board: Board, sprint: int) -> list[Doc]:
-    out = []
-    for doc in board.card_docs():
-        if doc.get("sprint") == sprint:
-            out.append(
-                {"key": doc["key"], "points": doc.get("points"), "estimate": doc.get("estimate")}
-            )
-    return sorted(out, key=lambda d: _num(d["key"]))
-
-
-def _num(key: str) -> int:
-    return int(key.rsplit("-", 1)[1])
-
-
-def _report(board: Board, sprint: Doc) -> Doc:
-    """The close-time report of a sprint, from its commitment, cards and events."""
-    sid = sprint["id"]
-    started = parse_iso(sprint["_started_at"])
-    committed = [c["key"] for c in sprint["commitment"]]
-    done_columns = {c.id for c in board.project().columns if c.role == "done"}
-    scope = [d for d in board.card_docs() if d.get("sprint") == sid]
-    completed = [d["key"] for d in scope if d.get("status") in done_columns]
-    added: list[str] = []
-    removed: list[str] = []
-    for event in board.events():
-        if parse_iso(event["ts"]) < started:
-            continue
-        if event["type"] == "sprint_added" and event["to"] == sid:
-            added.append(event["card"])
-        if event["type"] == "sprint_removed" and event["from"] == sid:
-            removed.append(event["card"])
-    in_scope = {d["key"] for d in scope}
-
-    def keys(items: list[str]) -> list[str]:
-        return sorted(set(items), key=_num)
-
-    return {
-        "committed": keys(committed),
-        "completed": keys(completed),
-        "added": keys([k for k in added if k not in committed]),
-        "removed": keys([k for k in removed if k not in in_scope]),
-        "not_completed": keys([d["key"] for d in scope if d["key"] not in completed]),
-        "committed_points": sum(c.get("points") or 0 for c in sprint["commitment"]),
-        "completed_points": sum(d.get("points") or 0 for d in scope if d["key"] in completed),
-    }
-
-
 def _team_for(user: str) -> list[str]:
     """The four demo people; the person running the demo takes the first seat, so their
     own timesheet and ``--mine`` have data."""
@@ -564,40 +518,25 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
         (planner.s2[0], planner.s2[-1]),
         (planner.s3[0], planner.s3[-1]),
     ]
-    saved_clock, saved_user = board.clock, board.user
+    session = board.session
+    saved_clock, saved_user = session.clock, session.user
     now = [limit]
-    board.clock = lambda: now[0]
+    session.clock = lambda: now[0]
     keys: dict[str, str] = {}
     created = 0
     try:
-        with board.store.transaction():
-            store = board.store
-            sprint_ids: dict[int, str] = {}
-            sprints: dict[int, Doc] = {}
-            for n, ((name, goal, capacity), (start, end)) in enumerate(
-                zip(SPRINTS, windows, strict=True), start=1
-            ):
-                doc: Doc = {
-                    "id": n,
-                    "project": project.key,
-                    "name": name,
-                    "goal": goal,
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "state": "planned",
-                    "capacity": capacity,
-                    "commitment": [],
-                    "closed_at": None,
-                    "report": None,
-                }
-                sprints[n] = dict(doc)
-                sprint_ids[n] = store.insert("sprints", doc)
+        with session.storage.transaction():
+            for (name, goal, capacity), (start, end) in zip(SPRINTS, windows, strict=True):
+                sprints.new_sprint(
+                    session, name, start=start, end=end, goal=goal, capacity=capacity
+                )
             for act in acts:
                 now[0] = act.at
-                board.user = act.user
+                session.user = act.user
                 if act.kind == "add":
                     f = act.fields
-                    change = board.add_card(
+                    change = cards.add_card(
+                        session,
                         act.title,
                         points=f["points"],
                         estimate=f["estimate"],
@@ -612,43 +551,31 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
                     keys[act.title] = change.key
                     created += 1
                 elif act.kind == "move":
-                    board.move_card(keys[act.title], act.column)
+                    cards.move_card(session, keys[act.title], act.column)
                 elif act.kind == "sprint":
-                    board.edit_card(keys[act.title], sprint=act.sprint)
+                    cards.edit_card(session, keys[act.title], sprint=act.sprint)
                 elif act.kind == "unsprint":
-                    board.edit_card(keys[act.title], clear={"sprint"})
+                    cards.edit_card(session, keys[act.title], clear={"sprint"})
                 elif act.kind == "edit":
-                    board.edit_card(keys[act.title], **act.fields)
+                    cards.edit_card(session, keys[act.title], **act.fields)
                 elif act.kind == "archive":
-                    board.archive(keys[act.title])
+                    cards.archive(session, keys[act.title])
                 elif act.kind == "log":
-                    board.log_time(
+                    timers.log_time(
+                        session,
                         keys[act.title],
                         start=act.fields["start"],
                         end=act.end,
                         note=act.fields["note"] or None,
                     )
                 elif act.kind == "start":
-                    assert act.sprint is not None
-                    sprint = sprints[act.sprint]
-                    sprint["commitment"] = _snapshot(board, act.sprint)
-                    sprint["_started_at"] = iso(act.at)
-                    store.update(
-                        "sprints",
-                        sprint_ids[act.sprint],
-                        {"state": "active", "commitment": sprint["commitment"]},
-                    )
+                    sprints.start_sprint(session, str(act.sprint))
                 elif act.kind == "close":
-                    assert act.sprint is not None
-                    report = _report(board, sprints[act.sprint])
-                    store.update(
-                        "sprints",
-                        sprint_ids[act.sprint],
-                        {"state": "closed", "closed_at": iso(act.at), "report": report},
-                    )
+                    # Open cards carry over to the next planned sprint, as a team would.
+                    sprints.close_sprint(session, str(act.sprint), carry_over="next")
                 else:  # pragma: no cover - a planning mistake
                     raise AssertionError(act.kind)
     finally:
-        board.clock = saved_clock
-        board.user = saved_user
+        session.clock = saved_clock
+        session.user = saved_user
     return created

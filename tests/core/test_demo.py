@@ -73,11 +73,12 @@ def test_sprints_two_closed_one_active(filled: tuple[Board, int]) -> None:
         report = sprint.report
         assert report is not None and sprint.closed_at is not None
         for name in ("committed", "completed", "added", "removed", "not_completed"):
-            assert set(report[name]) <= keys
-        assert report["committed"] == [c["key"] for c in sprint.commitment]
-        assert report["completed"] and report["not_completed"]
-        assert 0 < report["completed_points"] <= report["committed_points"] + 5
-    assert sprints[1].report is not None and sprints[1].report["removed"]
+            assert set(report[name]["cards"]) <= keys
+        assert report["committed"]["cards"] == [c["key"] for c in sprint.commitment]
+        assert report["completed"]["cards"] and report["not_completed"]["cards"]
+        assert 0 < report["completed"]["points"] <= report["committed"]["points"] + 5
+        assert report["carried_to"] == sprint.id + 1  # open cards went to the next sprint
+    assert sprints[1].report is not None and sprints[1].report["removed"]["cards"]
     active = sprints[2]
     assert active.report is None and active.closed_at is None
     today = dt.date.today()

@@ -17,16 +17,6 @@ Role = Literal["todo", "started", "done"]
 ROLES: tuple[Role, ...] = ("todo", "started", "done")
 PRIORITIES: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")
 SPRINT_STATES: tuple[str, ...] = ("planned", "active", "closed")
-EVENT_TYPES: tuple[str, ...] = (
-    "created",
-    "moved",
-    "edited",
-    "estimated",
-    "sprint_added",
-    "sprint_removed",
-    "archived",
-    "restored",
-)
 Doc = dict[str, Any]
 
 
@@ -192,10 +182,6 @@ class Card:
     done: datetime | None = None
     archived: bool = False
 
-    @property
-    def number(self) -> int:
-        return int(self.key.rsplit("-", 1)[1])
-
     @classmethod
     def from_doc(cls, doc: Doc) -> Card:
         return cls(
@@ -313,24 +299,3 @@ class TimeEntry:
     @property
     def running(self) -> bool:
         return self.end is None
-
-
-@dataclass(slots=True)
-class Event:
-    ts: datetime
-    user: str
-    card: str
-    type: str
-    from_: Any = None
-    to: Any = None
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Event:
-        return cls(
-            ts=parse_iso(doc["ts"]),
-            user=str(doc.get("user", "")),
-            card=str(doc.get("card", "")),
-            type=str(doc.get("type", "")),
-            from_=doc.get("from"),
-            to=doc.get("to"),
-        )

@@ -9,7 +9,7 @@ on the data as it is then, not as the screen last saw it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -297,6 +297,31 @@ def restore(s: Session, text: str) -> Change:
 
 
 # ---------------------------------------------------------------------------- toggles
+Decision = Callable[[Session, Doc], tuple[Any, str]]
+
+
+def _set_or_clear(s: Session, key: str, field: str, value: Any) -> Change:
+    if value is None:
+        return edit_card(s, key, clear={field})
+    return edit_card(s, key, **{field: value})
+
+
+def _preview_toggle(s: Session, text: str, field: str, decide: Decision) -> Preview:
+    doc = s.card_doc(text)
+    value, _ = decide(s, doc)
+    return {doc["key"]: card_field_changes(s, doc, {field: value})}
+
+
+def _toggle(s: Session, text: str, field: str, decide: Decision) -> tuple[Change, Doc]:
+    """Decide under the lock (on the card as it is now), then set or clear the field."""
+    with s.storage.transaction():
+        doc = s.card_doc(text)
+        value, label = decide(s, doc)
+        change = _set_or_clear(s, doc["key"], field, value)
+    change.label = label
+    return change, doc
+
+
 def _assign_decision(s: Session, doc: Doc) -> tuple[str | None, str]:
     refuse_archived(doc, doc["key"])
     if doc.get("assignee") == s.user:
@@ -305,24 +330,15 @@ def _assign_decision(s: Session, doc: Doc) -> tuple[str | None, str]:
 
 
 def preview_toggle_assign(s: Session, text: str) -> Preview:
-    doc = s.card_doc(text)
-    who, _ = _assign_decision(s, doc)
-    return {doc["key"]: card_field_changes(s, doc, {"assignee": who})}
+    return _preview_toggle(s, text, "assignee", _assign_decision)
 
 
 def toggle_assign(s: Session, text: str) -> Change:
     """Assign the card to me, or unassign it if it is mine."""
-    with s.storage.transaction():
-        doc = s.card_doc(text)
-        who, label = _assign_decision(s, doc)
-        if who is None:
-            change = edit_card(s, doc["key"], clear={"assignee"})
-        else:
-            change = edit_card(s, doc["key"], assignee=who)
-        previous = doc.get("assignee")
-        if who is not None and previous not in (None, s.user):
-            change.notes.append(f"{doc['key']} was assigned to {previous}")
-    change.label = label
+    change, doc = _toggle(s, text, "assignee", _assign_decision)
+    previous = doc.get("assignee")
+    if previous not in (None, s.user):
+        change.notes.append(f"{doc['key']} was assigned to {previous}")
     return change
 
 
@@ -334,10 +350,7 @@ def preview_set_points(s: Session, text: str, points: int | None) -> Preview:
 
 
 def set_points(s: Session, text: str, points: int | None) -> Change:
-    if points is None:
-        change = edit_card(s, text, clear={"points"})
-    else:
-        change = edit_card(s, text, points=points)
+    change = _set_or_clear(s, text, "points", points)
     change.label = f"set points of {change.key} to {'-' if points is None else points}"
     return change
 
@@ -354,19 +367,9 @@ def _sprint_decision(s: Session, doc: Doc) -> tuple[int | None, str]:
 
 
 def preview_toggle_sprint(s: Session, text: str) -> Preview:
-    doc = s.card_doc(text)
-    sprint, _ = _sprint_decision(s, doc)
-    return {doc["key"]: card_field_changes(s, doc, {"sprint": sprint})}
+    return _preview_toggle(s, text, "sprint", _sprint_decision)
 
 
 def toggle_sprint(s: Session, text: str) -> Change:
     """Add a card to the active sprint, or take it out of the sprint it is in."""
-    with s.storage.transaction():
-        doc = s.card_doc(text)
-        sprint, label = _sprint_decision(s, doc)
-        if sprint is None:
-            change = edit_card(s, doc["key"], clear={"sprint"})
-        else:
-            change = edit_card(s, doc["key"], sprint=sprint)
-    change.label = label
-    return change
+    return _toggle(s, text, "sprint", _sprint_decision)[0]

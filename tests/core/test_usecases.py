@@ -204,3 +204,22 @@ def test_history_lines_read_as_a_person_writes_them(s: Session) -> None:
 def test_history_shows_text_literally_never_as_a_repr() -> None:
     event = {"type": "edited", "from": {"title": "a"}, "to": {"title": "x\x1b[31m'y'"}}
     assert history.describe(event) == "title: x\\x1b[31m'y'"
+
+
+def test_card_detail_lists_entries_by_time_with_dates_across_midnight(s: Session) -> None:
+    from pmo_tui.core.usecases import timers
+
+    timers.log_time(
+        s, "PMO-1", start=datetime(2026, 11, 18, 9, tzinfo=UTC), end=NOW.replace(day=18, hour=10)
+    )
+    timers.log_time(
+        s,
+        "PMO-1",
+        start=datetime(2026, 11, 16, 23, tzinfo=UTC),
+        end=datetime(2026, 11, 17, 1, tzinfo=UTC),
+    )
+    detail = queries.card_detail(s, "PMO-1")
+    assert [e["start"][:10] for e in detail["time_entries"]] == ["2026-11-16", "2026-11-18"]
+    text = queries.format_detail(s, detail)
+    assert "2026-11-16 23:00 - 2026-11-17 01:00" in text
+    assert "2026-11-18 09:00 - 10:00" in text

@@ -223,3 +223,17 @@ def test_card_detail_lists_entries_by_time_with_dates_across_midnight(s: Session
     text = queries.format_detail(s, detail)
     assert "2026-11-16 23:00 - 2026-11-17 01:00" in text
     assert "2026-11-18 09:00 - 10:00" in text
+
+
+def test_edit_sprint(s: Session) -> None:
+    sprints.new_sprint(s, "S1", start="2026-11-16", end="2026-11-27")
+    sprints.new_sprint(s, "S2")
+    sprints.edit_sprint(s, "S1", name="Sprint one", goal="ship it", capacity=12)
+    [s1, _] = s.sprints()
+    assert (s1.name, s1.goal, s1.capacity) == ("Sprint one", "ship it", 12)
+    with pytest.raises(UseCaseError, match="before it starts"):
+        sprints.edit_sprint(s, "1", end="2026-11-01")
+    with pytest.raises(UseCaseError, match="exists"):
+        sprints.edit_sprint(s, "1", name="s2")
+    with pytest.raises(UseCaseError):
+        sprints.edit_sprint(s, "1", goal="\x1b]52;c;x\x07")

@@ -8,6 +8,7 @@ the open cards to the next planned sprint or the backlog.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from ..change import Change, Patch
 from ..errors import UseCaseError
@@ -37,8 +38,11 @@ def new_sprint(
         project = s.project()
         if any(sp.name.casefold() == fields["name"].casefold() for sp in s.sprints(project.key)):
             raise UseCaseError(f"a sprint named {fields['name']!r} exists in {project.key}")
+        sid = s.storage.reserve_id("sprints")
+        while s.storage.sprint(sid) is not None:  # an id taken by an imported sprint
+            sid = s.storage.reserve_id("sprints")
         doc: Doc = {
-            "id": s.storage.reserve_id("sprints"),
+            "id": sid,
             "project": project.key,
             "name": fields["name"],
             "goal": fields.get("goal", ""),
@@ -51,8 +55,25 @@ def new_sprint(
             "report": None,
         }
         s.storage.insert("sprints", doc)
-    sid = str(doc["id"])
-    return Change(f"plan sprint {doc['name']}", [Patch("sprints", sid, None, dict(doc))])
+    return Change(f"plan sprint {doc['name']}", [Patch("sprints", str(sid), None, dict(doc))])
+
+
+def edit_sprint(s: Session, sprint_text: str, **given: Any) -> Change:
+    """Change a sprint's name, goal, start, end or capacity (None: leave as is)."""
+    fields = validate.sprint_fields(**given)
+    with s.storage.transaction():
+        sprint = s.resolve_sprint(sprint_text)
+        start = fields.get("start", sprint.start.isoformat() if sprint.start else None)
+        end = fields.get("end", sprint.end.isoformat() if sprint.end else None)
+        if start and end and end < start:
+            raise UseCaseError(f"sprint ends ({end}) before it starts ({start})")
+        others = [sp for sp in s.sprints(sprint.project) if sp.id != sprint.id]
+        if "name" in fields and any(
+            sp.name.casefold() == fields["name"].casefold() for sp in others
+        ):
+            raise UseCaseError(f"a sprint named {fields['name']!r} exists in {sprint.project}")
+        patch = update_row(s, "sprints", str(sprint.id), fields)
+    return Change(f"edit sprint {sprint.name}", [patch] if fields else [])
 
 
 def _scope(s: Session, sprint: Sprint) -> list[Doc]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from .chars import BIDI_CONTROLS
 from .chars import quote as _short
-from .usecases.validate import MAX_TEXT, MAX_TITLE, clean_line, clean_text
+
+if TYPE_CHECKING:
+    from .usecases.validate import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 
 
 def display(text: str) -> str:
@@ -23,7 +26,17 @@ def display(text: str) -> str:
     )
 
 
-# clean_line/clean_text are re-exported for the app's forms (they live in the validator).
+# Shim: clean_line/clean_text live in the one validator (usecases/validate.py); the app's
+# forms still import them from here.  Loaded on first use, so that output paths (the
+# status line) importing display() do not load the validator and the parser.
+def __getattr__(name: str) -> Any:
+    if name in ("MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text"):
+        from .usecases import validate
+
+        return getattr(validate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BIDI_CONTROLS",
     "MAX_TEXT",

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import eq, is_, methodcaller
-from typing import Any
 
 from ..base import ID_FIELDS, Doc
 from .store import Store
@@ -92,9 +91,10 @@ class JsonFileStorage:
         return self.get("time_entries", str(entry_id))
 
     def events(self, card: str | None = None) -> list[Doc]:
-        rows = self._rows("events")
-        ordered = (rows[k] for k in sorted(rows, key=_int))
-        return [d for d in ordered if card is None or d.get("card") == card]
+        rows = self._rows("events").values()  # the file keeps them in the order appended
+        if card is None:
+            return list(rows)
+        return list(compress(rows, map(eq, map(_GET_CARD, rows), repeat(card))))
 
     def get(self, table: str, record_id: str) -> Doc | None:
         if table == "cards":
@@ -141,7 +141,3 @@ class JsonFileStorage:
     def remove(self, table: str, record_id: str) -> Doc | None:
         found = self._find(table, record_id)
         return None if found is None else self.store.remove(table, found[0])
-
-
-def _int(text: str) -> Any:
-    return (0, int(text)) if text.isdigit() else (1, text)

@@ -5,8 +5,8 @@ no rule lives here.  New code should build a :class:`Session` and call the use c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
 from .change import Change
@@ -116,8 +116,35 @@ class Board:
     def create_project(self, key: str, name: str | None = None, template: str = "scrum") -> Change:
         return projects.create_project(self.session, key, name, template)
 
-    def add_card(self, title: str, **kwargs: Any) -> Change:
-        return cards.add_card(self.session, title, **kwargs)
+    def add_card(
+        self,
+        title: str,
+        *,
+        status: str | None = None,
+        points: int | str | None = None,
+        estimate: int | str | None = None,
+        tags: Iterable[str] = (),
+        assignee: str | None = None,
+        priority: str = "none",
+        due: date | str | None = None,
+        sprint: str | int | None = None,
+        description: str = "",
+        after: str | None = None,
+    ) -> Change:
+        return cards.add_card(
+            self.session,
+            title,
+            status=status,
+            points=points,
+            estimate=estimate,
+            tags=tags,
+            assignee=assignee,
+            priority=priority,
+            due=due,
+            sprint=sprint,
+            description=description,
+            after=after,
+        )
 
     def edit_card(self, text: str, **given: Any) -> Change:
         return cards.edit_card(self.session, text, **given)
@@ -149,11 +176,13 @@ class Board:
     def toggle_sprint(self, text: str) -> Change:
         return cards.toggle_sprint(self.session, text)
 
-    def start_timer(self, text: str, **kwargs: Any) -> Change:
-        return timers.start_timer(self.session, text, **kwargs)
+    def start_timer(
+        self, text: str, *, at: datetime | None = None, note: str | None = None
+    ) -> Change:
+        return timers.start_timer(self.session, text, at=at, note=note)
 
-    def stop_timer(self, **kwargs: Any) -> Change:
-        return timers.stop_timer(self.session, **kwargs)
+    def stop_timer(self, *, at: datetime | None = None, note: str | None = None) -> Change:
+        return timers.stop_timer(self.session, at=at, note=note)
 
     def cancel_timer(self) -> Change:
         return timers.cancel_timer(self.session)
@@ -161,5 +190,14 @@ class Board:
     def toggle_timer(self, text: str) -> Change:
         return timers.toggle_timer(self.session, text)
 
-    def log_time(self, text: str, minutes: int | None = None, **kwargs: Any) -> Change:
-        return timers.log_time(self.session, text, minutes, **kwargs)
+    def log_time(
+        self,
+        text: str,
+        minutes: int | None = None,
+        *,
+        on: date | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        note: str | None = None,
+    ) -> Change:
+        return timers.log_time(self.session, text, minutes, on=on, start=start, end=end, note=note)

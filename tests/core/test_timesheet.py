@@ -299,6 +299,23 @@ def test_non_canonical_stored_times_are_still_read() -> None:
     assert grid(ts.timesheet([doc], CARDS, WEEK, {"ann"}, now=NOW)) == {"PMO-1": {"2026-11-23": 60}}
 
 
+def test_the_entries_behind_a_cell_add_up_to_it() -> None:
+    data = [
+        *DATA,
+        e("PMO-1", "ann", "2026-11-22T23:00:00", "2026-11-23T01:00:00"),  # 60 on Monday
+        e("PMO-1", "ann", "2026-11-23T23:30:00", "2026-11-24T00:30:00"),  # 30 Mon, 30 Tue
+    ]
+    got = ts.cell_entries(data, WEEK, {"ann"}, "PMO-1", date(2026, 11, 23), now=NOW)
+    assert [(str(x["start"]), m) for x, m in got] == [
+        ("2026-11-22T23:00:00Z", 60),
+        ("2026-11-23T09:00:00Z", 180),
+        ("2026-11-23T23:30:00Z", 30),
+    ]
+    sheet = ts.timesheet(data, CARDS, WEEK, {"ann"}, now=NOW)
+    assert sum(m for _, m in got) == grid(sheet)["PMO-1"]["2026-11-23"] == 270
+    assert ts.cell_entries(data, WEEK, {"ann"}, "PMO-1", date(2026, 11, 30), now=NOW) == []
+
+
 # ------------------------------------------------------------------ DST (Europe/Berlin)
 def test_october_dst_week_counts_the_25_hour_sunday(tz: Any) -> None:
     tz("Europe/Berlin")
@@ -318,6 +335,12 @@ def test_october_dst_week_counts_the_25_hour_sunday(tz: Any) -> None:
     }
     assert days(sheet) == {"2026-10-24": 60, "2026-10-25": 1800}
     assert sheet.total == 360 + 1500
+    # the CSV's local times carry their offset: 02:30 happens twice that night
+    data = [e("PMO-1", "ann", "2026-10-25T00:30:00", "2026-10-25T01:30:00")]
+    rows = ts.csv_rows(data, CARDS, week, None, now=NOW)
+    assert [(r["start"], r["end"], r["minutes"]) for r in rows] == [
+        ("2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00", 60)
+    ]
 
 
 def test_march_dst_week_counts_the_23_hour_sunday(tz: Any) -> None:

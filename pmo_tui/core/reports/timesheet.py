@@ -368,6 +368,33 @@ def timesheet(
     return Timesheet(period, names, columns, rows, total, target, total - target)
 
 
+def cell_entries(
+    entries: Iterable[TimeEntry | Doc],
+    period: Period,
+    users: Collection[str] | None,
+    card: str,
+    day: date,
+    *,
+    now: datetime,
+    tz: str | None = None,
+) -> list[tuple[TimeEntry | Doc, int]]:
+    """The entries behind one cell (the screen lists them under the grid), by start, each
+    with the minutes it puts in that cell: they add up to the cell."""
+    if not period.first <= day <= period.last:
+        return []
+    bounds = _bounds(Period(day, day), tz)
+    lo = iso(datetime.fromtimestamp(bounds[0] * 60, UTC))
+    hi = iso(datetime.fromtimestamp(bounds[-1] * 60, UTC))
+    now_m = _epoch_minute(now)
+    found: list[tuple[int, TimeEntry | Doc, int]] = []
+    for key, _user, start, end, e in _spans(entries, users, lo, hi):
+        stop = now_m if end is None else end
+        if key == card and _overlaps(start, stop, bounds):
+            found.append((start, e, sum(m for _, m in _pieces(start, stop, bounds))))
+    found.sort(key=lambda t: t[0])
+    return [(e, minutes) for _, e, minutes in found]
+
+
 # ===================================================================== JSON
 def to_json(sheet: Timesheet) -> dict[str, Any]:
     """SPEC 3's ``pmo timesheet --json`` document (``over_estimate`` is not in it: it is

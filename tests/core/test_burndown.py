@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,10 @@ import pytest
 
 from pmo_tui.core.model import DEFAULT_COLUMNS, Doc, Project, Sprint, iso
 from pmo_tui.core.reports import burndown as bd
+from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
+from pmo_tui.core.storage.jsonfile.store import Store
+from pmo_tui.core.usecases import cards, sprints, timers
+from pmo_tui.core.usecases.session import Session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PROJECT = Project("PMO", "pmo", list(DEFAULT_COLUMNS))
@@ -161,10 +166,10 @@ def test_hours_and_cards_units() -> None:
     assert [d.remaining for d in hours.days] == [5, 6.5, 6.5, 6.5, 6, 2, None]
     assert [d.scope_added for d in hours.days][1] == 1.5 and hours.days[1].reestimated == []
     assert [round(d.ideal, 2) for d in hours.days] == [5.6, 4.2, 4.2, 4.2, 2.8, 1.4, 0]
-    cards = bd.burndown(sprint(), PROJECT, history(), now=at(24, 12), by="cards")
-    assert cards.committed == 3
+    by_cards = bd.burndown(sprint(), PROJECT, history(), now=at(24, 12), by="cards")
+    assert by_cards.committed == 3
     # Thu 3-1 = 2; Fri +D = 3; Mon +A = 4, -C = 3, -D = 2; Tue -B = 1.
-    assert [d.remaining for d in cards.days] == [2, 3, 3, 3, 2, 1, None]
+    assert [d.remaining for d in by_cards.days] == [2, 3, 3, 3, 2, 1, None]
     with pytest.raises(ValueError):
         bd.burndown(sprint(), PROJECT, history(), now=at(24, 12), by="days")  # type: ignore[arg-type]
 
@@ -224,12 +229,12 @@ def test_sprint_without_points() -> None:
     assert [d.remaining for d in points.days] == [0, 0, 0, 0, 0, 0, None]
     assert [d.ideal for d in points.days] == [0] * 7
     assert points.plan.done is None  # nothing to divide by
-    cards = bd.burndown(bare, PROJECT, events, now=at(24, 12), by="cards")
-    assert cards.committed == 2
-    assert [d.remaining for d in cards.days] == [1, 1, 1, 1, 1, 1, None]  # 2 - A
+    by_cards = bd.burndown(bare, PROJECT, events, now=at(24, 12), by="cards")
+    assert by_cards.committed == 2
+    assert [d.remaining for d in by_cards.days] == [1, 1, 1, 1, 1, 1, None]  # 2 - A
     # Passed Thu, Fri, Mon; Mon ended at 1: burn (2 - 1) / 3 = 0.33; 1 / 0.33 = 3 work
     # days after Mon 23: Tue 24, Wed 25, Thu 26.
-    assert cards.forecast == date(2026, 11, 26)
+    assert by_cards.forecast == date(2026, 11, 26)
 
 
 def test_closed_sprint() -> None:
@@ -370,6 +375,8 @@ def test_velocity_of_the_last_three_closed_sprints() -> None:
     assert [r[0] for r in before.sprints] == [1, 2] and before.mean_last_3 == 10.5  # 21 / 2
     assert bd.velocity([]).mean_last_3 is None
     assert bd.velocity([closed(7, date(2026, 9, 1), None)]).sprints == [(7, "S7", 0)]
+    bare = Sprint(8, "PMO", "S8", state="closed", report={"completed": 12})  # an older shape
+    assert bd.velocity([bare]).sprints == [(8, "S8", 12)]
 
 
 # ---------------------------------------------------------------------------- cycle time
@@ -415,3 +422,49 @@ def test_cycle_time_median_and_p85() -> None:
     assert bd.cycle_time(long, PROJECT, [], now=at(10, 12, month=12)) == bd.CycleTime(
         {}, None, None
     )
+
+
+# ---------------------------------------------------------------------------- use cases
+def test_through_the_use_cases(tmp_path: Path) -> None:
+    """The same story told through the use cases on a real file: the events they write
+    replay to the numbers worked out above."""
+    clock = [at(18, 10)]
+    s = Session(JsonFileStorage(Store(tmp_path / "pmo.json")), "alice", clock=lambda: clock[0])
+    cards.add_card(s, "A", points=3, estimate=120)
+    cards.add_card(s, "B", points=5, estimate=240)
+    cards.add_card(s, "C", points=2, estimate=60)
+    sprints.new_sprint(s, "S1", start="2026-11-19", end="2026-11-25")
+    sprints.add_to_sprint(s, "S1", [A, B, C])
+    clock[0] = at(19, 8)
+    sprints.start_sprint(s, "S1")
+    clock[0] = at(19, 16)
+    cards.move_card(s, A, "done")
+    clock[0] = at(20, 11)
+    cards.set_points(s, B, 8)
+    clock[0] = at(20, 14)
+    cards.add_card(s, "D", points=3, estimate=90, sprint="active")
+    clock[0] = at(23, 10)
+    cards.move_card(s, A, "review")
+    clock[0] = at(23, 15)
+    cards.move_card(s, C, "done")
+    clock[0] = at(23, 16)
+    sprints.remove_from_sprint(s, [D])
+    clock[0] = at(24, 0, 30)
+    cards.move_card(s, B, "done")
+    clock[0] = at(24, 12)
+    timers.log_time(s, C, start=at(24, 10), end=at(24, 11))
+    active = s.active_sprint()
+    assert active is not None and active.commitment == COMMITMENT
+    b = bd.burndown_of(s, active)
+    assert [d.remaining for d in b.days] == [7, 13, 13, 13, 11, 3, None]
+    assert [(d.scope_added, d.scope_removed) for d in b.days][1::3] == [(3, 0), (0, 3)]
+    assert b.days[1].reestimated == [bd.Reestimate(B, 5, 8)]
+    assert b.days[4].reopened == [bd.CardAmount(A, 3)]
+    assert (b.plan.spent_minutes, b.plan.estimate_minutes) == (60, 420)
+    # Closed on Thu 26, A carried to the backlog: the sprint's days do not change.
+    clock[0] = at(26, 9)
+    sprints.close_sprint(s, "S1", carry_over="backlog")
+    [done] = s.sprints()
+    closed_b = bd.burndown_of(s, done, by="cards")
+    assert [d.remaining for d in closed_b.days] == [2, 3, 3, 3, 2, 1, 1]
+    assert bd.velocity(s.sprints()).mean_last_3 == 10  # completed B8 + C2

@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from .. import calendar
 from ..model import Doc, Project, Sprint, card_number, iso, opt_iso, parse_iso
+from ..usecases.session import Session
 
 Unit = Literal["points", "hours", "cards"]
 UNITS: tuple[Unit, ...] = ("points", "hours", "cards")
@@ -54,6 +55,7 @@ __all__ = [
     "Reestimate",
     "Velocity",
     "burndown",
+    "burndown_of",
     "cycle_time",
     "sprint_events",
     "to_json",
@@ -367,6 +369,28 @@ def burndown(
     return Burndown(sprint, by, committed, days, today, forecast, reason, plan, latest_scope)
 
 
+def burndown_of(
+    s: Session,
+    sprint: Sprint,
+    *,
+    by: Unit = "points",
+    work_days: Sequence[int] = calendar.WORK_DAYS,
+    margin: float = DEFAULT_MARGIN,
+) -> Burndown:
+    """:func:`burndown` over a session's storage, at the session's clock (what the CLI and
+    the screen call; run it in a worker in the app: it reads the whole history)."""
+    return burndown(
+        sprint,
+        s.project(sprint.project),
+        s.storage.events(),
+        now=s.clock(),
+        by=by,
+        entries=s.storage.entries(),
+        work_days=work_days,
+        margin=margin,
+    )
+
+
 def _plan(
     *,
     sprint: Sprint,
@@ -424,8 +448,10 @@ def velocity(sprints: Iterable[Sprint], before: Sprint | None = None) -> Velocit
         ]
     rows = []
     for s in closed:
-        completed = (s.report or {}).get("completed") or {}
-        rows.append((s.id, s.name, int(completed.get("points") or 0)))
+        completed = (s.report or {}).get("completed")
+        if isinstance(completed, dict):  # SPEC 3: {"points": N, "cards": [...]}
+            completed = completed.get("points")
+        rows.append((s.id, s.name, int(completed) if isinstance(completed, int | float) else 0))
     last = [r[2] for r in rows[-3:]]
     return Velocity(rows, round(sum(last) / len(last), 1) if last else None)
 

@@ -199,6 +199,45 @@ def test_forecast_when_already_burnt_down() -> None:
 
 
 # ---------------------------------------------------------------------------- states
+def test_forecast_is_the_day_it_reached_zero_for_good() -> None:
+    # A reaches done on Thu (remaining 0), is reopened on Fri (3) and done again on Mon.
+    events = [
+        created(at(18, 10), A, 3, None),
+        ev(at(18, 11), A, "sprint_added", None, 1),
+        moved(at(19, 15), A, "todo", "done"),
+        moved(at(20, 9), A, "done", "doing"),
+        moved(at(23, 9), A, "doing", "done"),
+    ]
+    only_a = sprint(commitment=[{"key": A, "points": 3, "estimate": None}])
+    b = bd.burndown(only_a, PROJECT, events, now=at(25, 12))
+    assert [d.remaining for d in b.days] == [0, 3, 3, 3, 0, 0, 0]
+    assert b.forecast == date(2026, 11, 23)  # Mon, not Thu
+
+
+def test_days_across_the_end_of_summer_time() -> None:
+    # Berlin leaves summer time on Sun 2026-10-25 (a 25-hour day).  Sprint Fri 23 .. Tue 27.
+    # X done at 23:30 on Sunday (22:30 UTC): still Sunday, although a 24-hour step from
+    # Saturday's midnight would end Sunday at 22:00 UTC.  Y done at 00:30 on Monday (23:30
+    # UTC on Sunday): Monday.
+    x, y = "PMO-7", "PMO-8"
+    events = [
+        created(at(22, 10, month=10), x, 2, None),
+        created(at(22, 10, month=10), y, 1, None),
+        ev(at(22, 11, month=10), x, "sprint_added", None, 3),
+        ev(at(22, 11, month=10), y, "sprint_added", None, 3),
+        moved(at(25, 23, 30, month=10), x, "todo", "done"),
+        moved(at(26, 0, 30, month=10), y, "todo", "done"),
+    ]
+    committed = [{"key": x, "points": 2}, {"key": y, "points": 1}]
+    s3 = Sprint(3, "PMO", "S3", start=date(2026, 10, 23), end=date(2026, 10, 27),
+                state="active", commitment=committed)  # fmt: skip
+    b = bd.burndown(s3, PROJECT, events, now=at(27, 12, month=10))
+    # Fri 3, Sat 3, Sun 3 - 2 = 1, Mon 1 - 1 = 0, Tue 0.
+    assert [d.remaining for d in b.days] == [3, 3, 1, 0, 0]
+    # 3 work days (Fri, Mon, Tue): ideal 2 on Fri, flat 2 over the weekend, 1 Mon, 0 Tue.
+    assert [d.ideal for d in b.days] == [2, 2, 2, 1, 0]
+
+
 def test_sprint_not_yet_started() -> None:
     # Wed 18 noon: planned, no commitment yet: the ideal starts from the scope as it is.
     b = bd.burndown(sprint("planned", []), PROJECT, history(), now=at(18, 12))
@@ -280,6 +319,8 @@ def test_sprint_without_dates() -> None:
     undated = Sprint(id=1, project="PMO", name="S1", state="planned")
     b = bd.burndown(undated, PROJECT, history(), now=at(24, 12))
     assert b.days == [] and b.forecast_reason == bd.NO_DATES
+    backwards = Sprint(1, "PMO", "S1", start=date(2026, 11, 25), end=date(2026, 11, 19))
+    assert bd.burndown(backwards, PROJECT, [], now=at(24, 12)).forecast_reason == bd.BAD_DATES
     # Planned: committed is the scope as of now, A3 + B8 (re-estimated) + C2 = 13.
     assert b.committed == 13 and b.scope == [A, B, C]
 

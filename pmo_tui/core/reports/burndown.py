@@ -45,6 +45,7 @@ DEFAULT_MARGIN = 0.15
 NOT_ENOUGH_DAYS = "not enough days yet"
 NO_BURN = "no burn so far: remaining has not gone down"
 NO_DATES = "the sprint has no start date"
+BAD_DATES = "the sprint ends before it starts"
 
 __all__ = [
     "Burndown",
@@ -272,9 +273,14 @@ def _forecast(
         return None, NOT_ENOUGH_DAYS
     last = passed[-1]
     remaining = last.remaining or 0.0
-    if remaining <= 0:
-        first_zero = next(d for d in days if d.remaining is not None and d.remaining <= 0)
-        return first_zero.date, None
+    if remaining <= 0:  # burnt down: the day it reached 0 for good (a reopen starts over)
+        known = [d for d in days if d.remaining is not None and d.date <= last.date]
+        zero = last
+        for d in reversed(known):
+            if (d.remaining or 0) > 0:
+                break
+            zero = d
+        return zero.date, None
     burn = (committed - remaining) / len(passed)
     if burn <= 0:
         return None, NO_BURN
@@ -315,12 +321,13 @@ def burndown(
     first = sprint.start
     last = None if first is None else (sprint.end or max(today, first))
     if first is None or last is None or last < first:
+        reason = NO_DATES if first is None else BAD_DATES
         for _, e in mine:
             replay.apply(e, None, committed_keys, set())
         committed = _committed(sprint, by, replay.scope_total())
         plan = Plan(0.0, None, None, 0, 0, None)
         scope = sorted((k for k in replay.member if replay.counts(k)), key=card_number)
-        return Burndown(sprint, by, committed, [], today, None, NO_DATES, plan, scope)
+        return Burndown(sprint, by, committed, [], today, None, reason, plan, scope)
 
     dates = calendar.days(first, last)
     bounds = [calendar.day_bounds(d, tz) for d in dates]

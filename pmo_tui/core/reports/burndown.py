@@ -321,13 +321,13 @@ def burndown(
     first = sprint.start
     last = None if first is None else (sprint.end or max(today, first))
     if first is None or last is None or last < first:
-        reason = NO_DATES if first is None else BAD_DATES
+        undated = NO_DATES if first is None else BAD_DATES
         for _, e in mine:
             replay.apply(e, None, committed_keys, set())
         committed = _committed(sprint, by, replay.scope_total())
         plan = Plan(0.0, None, None, 0, 0, None)
         scope = sorted((k for k in replay.member if replay.counts(k)), key=card_number)
-        return Burndown(sprint, by, committed, [], today, None, reason, plan, scope)
+        return Burndown(sprint, by, committed, [], today, None, undated, plan, scope)
 
     dates = calendar.days(first, last)
     bounds = [calendar.day_bounds(d, tz) for d in dates]

@@ -140,7 +140,7 @@ def test_points_series_with_scope_change_reestimate_reopen_and_weekend() -> None
     # ideal: 10 * (1 - i/5) at the end of the i-th work day, flat on Sat/Sun: 8 6 6 6 4 2 0
     assert series(b) == [
         ("11-19", True, 7, 8, 0, 0),  # 10 - A3 done
-        ("11-20", True, 13, 6, 3, 0),  # B 5->8: 7+3 = 10; D added +3 = 13
+        ("11-20", True, 13, 6, 6, 0),  # B 5->8: 7+3 = 10; D added +3 = 13; scope +3 +3
         ("11-21", False, 13, 6, 0, 0),  # weekend: nothing moves, the ideal is flat
         ("11-22", False, 13, 6, 0, 0),
         ("11-23", True, 11, 4, 0, 3),  # A back +3 = 16; C done -2 = 14; D out -3 = 11
@@ -498,7 +498,7 @@ def test_through_the_use_cases(tmp_path: Path) -> None:
     assert active is not None and active.commitment == COMMITMENT
     b = bd.burndown_of(s, active)
     assert [d.remaining for d in b.days] == [7, 13, 13, 13, 11, 3, None]
-    assert [(d.scope_added, d.scope_removed) for d in b.days][1::3] == [(3, 0), (0, 3)]
+    assert [(d.scope_added, d.scope_removed) for d in b.days][1::3] == [(6, 0), (0, 3)]
     assert b.days[1].reestimated == [bd.Reestimate(B, 5, 8)]
     assert b.days[4].reopened == [bd.CardAmount(A, 3)]
     assert (b.plan.spent_minutes, b.plan.estimate_minutes) == (60, 420)
@@ -509,3 +509,17 @@ def test_through_the_use_cases(tmp_path: Path) -> None:
     closed_b = bd.burndown_of(s, done, by="cards")
     assert [d.remaining for d in closed_b.days] == [2, 3, 3, 3, 2, 1, 1]
     assert bd.velocity(s.sprints()).mean_last_3 == 10  # completed B8 + C2
+
+
+def test_a_lower_estimate_is_scope_removed() -> None:
+    # B re-estimated 5 -> 2 on Mon: remaining 10 - 3 = 7, scope removed 3; by cards nothing.
+    events = [
+        *history()[:8],
+        ev(at(23, 9), B, "estimated", {"points": 5, "estimate": 240}, {"points": 2}),
+    ]
+    b = bd.burndown(sprint(), PROJECT, events, now=at(24, 12))
+    assert [d.remaining for d in b.days[3:6]] == [10, 7, 7]
+    assert (b.days[4].scope_added, b.days[4].scope_removed) == (0, 3)
+    assert b.days[4].reestimated == [bd.Reestimate(B, 5, 2)]
+    hours = bd.burndown(sprint(), PROJECT, events, now=at(24, 12), by="hours")
+    assert hours.days[4].reestimated == [] and hours.days[4].remaining == 7  # 240 min kept

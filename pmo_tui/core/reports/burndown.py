@@ -14,11 +14,14 @@ Decisions (see also the README's design notes):
 - A day has "passed" once it has ended (strictly before today).  The forecast needs two
   passed work days; elapsed share in plan-against-actual counts passed work days too, so a
   morning stand-up is not warned about a day nobody has worked yet.
-- Scope added or removed on a day is a card entering or leaving, valued at that moment in the
-  unit.  On and after the start day, adding a committed card is not scope change (the
-  commitment was snapshot when the sprint started) unless that card had left during the
-  sprint.  Re-estimates of in-scope cards on and after the start day are listed apart
-  (``changes[].reestimated``), as are cards moved back out of done (``reopened``).
+- Scope added or removed on a day (SPEC 5: cards added, removed or re-estimated after the
+  start) is a card entering or leaving, valued at that moment in the unit, plus the rise
+  (added) or fall (removed) of an in-scope card's re-estimate.  On and after the start day,
+  adding a committed card is not scope change (the commitment was snapshot when the sprint
+  started) unless that card had left during the sprint.  The cards behind each number are
+  in ``Day.added``/``removed``/``reestimated``; cards moved back out of done (they burn back
+  up, not scope change) in ``reopened``.  So each day reconciles: remaining = yesterday's
+  + scope_added - scope_removed + reopened - burnt.
 - Units: ``points`` (a card without points counts 0), ``hours`` (estimates in minutes / 60,
   two decimals), ``cards`` (count).  Whole numbers are ints in JSON.
 - Cycle time is in days (float, one decimal) from a card's first entry into a started column
@@ -233,6 +236,10 @@ class _Replay:
             after_value = self.value(key)
             if day is not None and was_in and after_value != before_value:
                 day.reestimated.append(Reestimate(key, before_value, after_value))
+                if after_value > before_value:  # SPEC 5: a re-estimate is scope change
+                    day.scope_added += after_value - before_value
+                else:
+                    day.scope_removed += before_value - after_value
         elif kind == "sprint_added":
             if new == self.sid:
                 self.member.add(key)

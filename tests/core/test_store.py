@@ -526,3 +526,15 @@ def test_tinydb_view_follows_own_transactions(db: Path) -> None:
     assert [c["title"] for c in store.db.table("cards").all()] == ["one"]
     board.edit_card("PMO-1", title="renamed")
     assert [c["title"] for c in store.db.table("cards").all()] == ["renamed"]
+
+
+def test_a_failing_after_write_hook_does_not_report_a_committed_write_as_failed(db: Path) -> None:
+    store = Store(db)
+
+    def broken(store: Store, data: Any) -> None:
+        raise StoreError(store.path, "status file damaged")
+
+    store.after_write.append(broken)
+    with store.transaction():
+        store.insert("events", {"n": 1})
+    assert list(json.loads(db.read_text())["events"].values()) == [{"n": 1}]

@@ -10,8 +10,11 @@ pmo writes the TinyDB document with one table per line::
 It is plain JSON (TinyDB and any JSON tool read it), but it lets pmo find each table's
 bytes with a newline search and parse only the tables a command touches: `pmo move` at 10k
 cards never parses the 50,000 history events, it appends its own to their bytes.  The meta
-row records each table line's length and next document id; a file whose lines do not match
-(edited by hand, written by another tool, truncated) is parsed whole the ordinary way.
+row records each table line's length, its CRC-32 and next document id; a file whose lines do
+not match in length, or that has no checksums (edited by hand, written by another tool or an
+older pmo, truncated) is parsed whole the ordinary way.  A line of the right length whose
+checksum does not match is damage that a length check cannot see (one flipped byte): it is
+refused before its bytes are used, carried into a new file or appended to.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from operator import methodcaller
 from typing import Any
@@ -83,6 +87,10 @@ class Tables(dict[str, dict[str, Doc]]):
         self.path: Any = None  # for error messages
         self.source = b""  # the file's bytes, and where each raw table lies in them
         self.spans: dict[str, tuple[int, int]] = {}
+        # CRC-32 recorded for each raw table's bytes, and the tables already checked
+        # against it (shared by copies: they share the bytes).
+        self.crcs: dict[str, int] = {}
+        self.verified: set[str] = set()
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -95,6 +103,7 @@ class Tables(dict[str, dict[str, Doc]]):
         raw = self.raw.get(name)
         if raw is None:
             raise KeyError(name)
+        self.verify(name)
         try:
             table = check_table(name, loads(raw))
         except orjson.JSONDecodeError:
@@ -112,6 +121,18 @@ class Tables(dict[str, dict[str, Doc]]):
     def is_raw(self, name: str) -> bool:
         return name in self.raw
 
+    def verify(self, name: str) -> None:
+        """Refuse a raw table whose bytes do not match the checksum recorded for them."""
+        if name in self.verified or name not in self.crcs or name not in self.raw:
+            return
+        if zlib.crc32(self.raw[name]) != self.crcs[name]:
+            raise StoreError(
+                self.path,
+                f"damaged: table {name!r} does not match its checksum (changed outside pmo"
+                " or damaged on disk); nothing was written - restore it from a backup",
+            )
+        self.verified.add(name)
+
     def find_raw(self, name: str, field: str, value: str) -> tuple[str, Doc] | None:
         """One document of a still unparsed table, by a plain-ASCII field value, without
         parsing the table: `pmo start PMO-5` needs one card, not ten thousand.
@@ -125,6 +146,7 @@ class Tables(dict[str, dict[str, Doc]]):
             return None
         if not value.isascii() or '"' in value or "\\" in value:
             return None
+        self.verify(name)
         start, stop = self.spans[name]
         src = self.source
         needle = b'{"%s":"%s",' % (field.encode(), value.encode())
@@ -195,10 +217,13 @@ class Tables(dict[str, dict[str, Doc]]):
         new.path = self.path
         new.source = self.source
         new.spans = self.spans
+        new.crcs = self.crcs
+        new.verified = self.verified
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
         """Add a document to a table that stays unparsed; returns its id."""
+        self.verify(name)
         doc_id = str(self.next_ids[name])
         self.next_ids[name] += 1
         self.appends.setdefault(name, []).append((doc_id, doc))
@@ -218,18 +243,21 @@ Chunk = bytes | memoryview
 def serialize(tables: Tables) -> list[Chunk]:
     """The file's bytes, as chunks to write in order (unparsed tables are written from the
     bytes they were read from, never copied): one table per line, meta recording each
-    line's length and the next document id of each table."""
+    line's length, its CRC-32 and the next document id of each table.  Raw tables are
+    checked against their recorded checksum first: damaged bytes are never carried over."""
     names = [n for n in TABLES if n in tables] + [
         n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
     ]
     lines: dict[str, list[Chunk]] = {}
     layout: dict[str, int] = {}
+    crcs: dict[str, int] = {}
     next_ids: dict[str, int] = {}
     for name in names:
         if name == "meta":
             continue
         chunks: list[Chunk]
         if tables.is_raw(name):
+            tables.verify(name)
             raw = tables.raw[name]
             extra = tables.appends.get(name, [])
             if extra:
@@ -247,10 +275,15 @@ def serialize(tables: Tables) -> list[Chunk]:
             next_ids[name] = known
         lines[name] = chunks
         layout[name] = sum(len(c) for c in chunks)
+        crc = 0
+        for chunk in chunks:
+            crc = zlib.crc32(chunk, crc)
+        crcs[name] = crc
     meta = dict.get(tables, "meta") or {}
     meta = {k: dict(v) for k, v in meta.items()}
     first = meta.setdefault("1", {})
     first["layout"] = layout
+    first["crc"] = crcs
     first["next_ids"] = next_ids
     out: list[Chunk] = [b'{"meta":', dumps(meta)]
     for name in names:
@@ -302,9 +335,14 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         first = meta["1"]
         layout = first["layout"]
         counters = first["next_ids"]
+        crcs = first["crc"]
     except (KeyError, TypeError, orjson.JSONDecodeError):
         return None
     if not isinstance(layout, dict) or set(layout) != set(pieces):
+        return None
+    if not isinstance(crcs, dict) or set(crcs) != set(pieces):
+        return None  # no checksums (an older pmo, or edited): parse it whole
+    if not all(type(v) is int for v in crcs.values()):
         return None
     if any(layout[name] != len(body) for name, body in pieces.items()):
         return None
@@ -312,6 +350,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
     tables.raw = dict(pieces)
     tables.source = raw
     tables.spans = spans
+    tables.crcs = dict(crcs)
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
     try:

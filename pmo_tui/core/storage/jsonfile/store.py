@@ -373,8 +373,11 @@ class Store:
                     self._data = work
                     self._db = None
                     self.generation += 1
+                    # Committed: from here on nothing may report the write as failed.
+                    # The hooks write derived files (caches); a failure there costs speed.
                     for hook in self.after_write:
-                        hook(self, work)
+                        with contextlib.suppress(StoreError, OSError):
+                            hook(self, work)
             finally:
                 self._tx_thread = None
                 self._work = None

@@ -13,8 +13,9 @@ cards never parses the 50,000 history events, it appends its own to their bytes.
 row records each table line's length, its CRC-32 and next document id; a file whose lines do
 not match in length, or that has no checksums (edited by hand, written by another tool or an
 older pmo, truncated) is parsed whole the ordinary way.  A line of the right length whose
-checksum does not match is damage that a length check cannot see (one flipped byte): it is
-refused before its bytes are used, carried into a new file or appended to.
+checksum does not match (one flipped byte, or a same-length edit by hand) is never used as
+bytes: not searched, appended to or carried into a new file.  It is parsed and checked like
+any hand-edited table instead, and refused as damaged if it does not parse.
 """
 
 from __future__ import annotations
@@ -103,15 +104,15 @@ class Tables(dict[str, dict[str, Doc]]):
         raw = self.raw.get(name)
         if raw is None:
             raise KeyError(name)
-        self.verify(name)
+        crc_note = "" if self.verify(name) else " (its checksum does not match either)"
         try:
             table = check_table(name, loads(raw))
         except orjson.JSONDecodeError:
             raise StoreError(
-                self.path, f"not valid JSON in table {name!r}: truncated or corrupt"
+                self.path, f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}"
             ) from None
         except TableError as exc:
-            raise StoreError(self.path, str(exc)) from None
+            raise StoreError(self.path, f"{exc}{crc_note}") from None
         for doc_id, doc in self.appends.pop(name, []):
             table[doc_id] = doc
         dict.__setitem__(self, name, table)
@@ -121,17 +122,25 @@ class Tables(dict[str, dict[str, Doc]]):
     def is_raw(self, name: str) -> bool:
         return name in self.raw
 
-    def verify(self, name: str) -> None:
-        """Refuse a raw table whose bytes do not match the checksum recorded for them."""
+    def verify(self, name: str) -> bool:
+        """True if a raw table's bytes match the checksum recorded for them (or none is)."""
         if name in self.verified or name not in self.crcs or name not in self.raw:
-            return
+            return True
         if zlib.crc32(self.raw[name]) != self.crcs[name]:
-            raise StoreError(
-                self.path,
-                f"damaged: table {name!r} does not match its checksum (changed outside pmo"
-                " or damaged on disk); nothing was written - restore it from a backup",
-            )
+            return False
         self.verified.add(name)
+        return True
+
+    def usable_raw(self, name: str) -> bool:
+        """True if a raw table's bytes may be used without parsing them.  A table whose
+        bytes do not match their checksum is parsed now instead: kept as a hand edit if it
+        parses and checks out, refused (StoreError) as damaged if not."""
+        if name not in self.raw:
+            return False
+        if self.verify(name):
+            return True
+        self[name]
+        return False
 
     def find_raw(self, name: str, field: str, value: str) -> tuple[str, Doc] | None:
         """One document of a still unparsed table, by a plain-ASCII field value, without
@@ -146,7 +155,8 @@ class Tables(dict[str, dict[str, Doc]]):
             return None
         if not value.isascii() or '"' in value or "\\" in value:
             return None
-        self.verify(name)
+        if not self.usable_raw(name):
+            return None
         start, stop = self.spans[name]
         src = self.source
         needle = b'{"%s":"%s",' % (field.encode(), value.encode())
@@ -222,15 +232,14 @@ class Tables(dict[str, dict[str, Doc]]):
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
-        """Add a document to a table that stays unparsed; returns its id."""
-        self.verify(name)
+        """Add a document to a table that stays unparsed (see can_append_raw); returns its id."""
         doc_id = str(self.next_ids[name])
         self.next_ids[name] += 1
         self.appends.setdefault(name, []).append((doc_id, doc))
         return doc_id
 
     def can_append_raw(self, name: str) -> bool:
-        return name in self.raw and name in self.next_ids
+        return name in self.next_ids and self.usable_raw(name)
 
 
 def next_id(table: dict[str, Doc]) -> int:
@@ -244,7 +253,8 @@ def serialize(tables: Tables) -> list[Chunk]:
     """The file's bytes, as chunks to write in order (unparsed tables are written from the
     bytes they were read from, never copied): one table per line, meta recording each
     line's length, its CRC-32 and the next document id of each table.  Raw tables are
-    checked against their recorded checksum first: damaged bytes are never carried over."""
+    checked against their recorded checksum first: bytes that do not match are parsed
+    (refused if damaged), never carried over as they are."""
     names = [n for n in TABLES if n in tables] + [
         n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
     ]
@@ -256,8 +266,7 @@ def serialize(tables: Tables) -> list[Chunk]:
         if name == "meta":
             continue
         chunks: list[Chunk]
-        if tables.is_raw(name):
-            tables.verify(name)
+        if tables.usable_raw(name):
             raw = tables.raw[name]
             extra = tables.appends.get(name, [])
             if extra:

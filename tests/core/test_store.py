@@ -538,3 +538,222 @@ def test_a_failing_after_write_hook_does_not_report_a_committed_write_as_failed(
     with store.transaction():
         store.insert("events", {"n": 1})
     assert list(json.loads(db.read_text())["events"].values()) == [{"n": 1}]
+
+
+# --------------------------------------------------------------------------- shared folders
+# (issue 7: what a teammate can put at the names pmo uses; the two-account versions of these
+# run with real unix accounts in tests/reliability/test_two_accounts.py)
+OTHER_UID = 54321  # root may give a link to any uid, existing or not
+
+
+def need_root() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give a file to another account (lchown)")
+
+
+def run_bounded(fn: Callable[[], Any], seconds: float = 10) -> Any:
+    """Run ``fn`` in a thread; fail (instead of hanging the suite) if it does not return."""
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "hung: the wait was not bounded"
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+def test_symlinked_data_file_is_written_through_not_forked(tmp_path: Path) -> None:
+    team = tmp_path / "srv" / "team.json"
+    team.parent.mkdir()
+    make_file(team)
+    home = tmp_path / "home"
+    home.mkdir()
+    link = home / "pmo.json"
+    link.symlink_to(team)
+    Board(Store(link), "bob").add_card("through the link")
+    assert link.is_symlink()
+    assert card_titles(Store(team)) == ["first card", "through the link"]
+    assert sorted(p.name for p in home.iterdir()) == ["pmo.json"]  # no lock/status/temp here
+    assert (team.parent / "team.json.lock").exists()
+    # The status file is found through the link too.
+    Board(Store(link), "bob").start_timer("PMO-2")
+    assert status_file.read_fast(link)["bob"]["card"] == "PMO-2"
+
+
+def test_error_messages_name_the_path_the_user_gave(tmp_path: Path) -> None:
+    team = tmp_path / "team.json"
+    team.write_bytes(b"garbage")
+    link = tmp_path / "mine.json"
+    link.symlink_to(team)
+    with pytest.raises(StoreError) as info:
+        Store(link).read()
+    assert info.value.path == link
+
+
+def test_planted_link_owned_by_another_account_is_refused(tmp_path: Path) -> None:
+    need_root()
+    private = tmp_path / "home" / "pmo.json"
+    private.parent.mkdir()
+    before = make_file(private)
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    os.chmod(shared, 0o2775)
+    planted = shared / "team.json"
+    planted.symlink_to(private)
+    os.lchown(planted, OTHER_UID, -1)
+    for attempt in ("read", "write"):
+        with pytest.raises(StoreError, match="link owned by") as info:
+            if attempt == "read":
+                Store(planted).read()
+            else:
+                Board(Store(planted), "alice").add_card("x")
+        assert info.value.path == planted
+    assert private.read_bytes() == before
+    assert sorted(p.name for p in shared.iterdir()) == ["team.json"]
+    # The same link is fine in a folder only its owner can write.
+    os.chmod(shared, 0o755)
+    assert card_titles(Store(planted)) == ["first card"]
+
+
+@pytest.mark.parametrize("side", ["lock", "status"])
+def test_planted_side_file_link_is_never_followed(tmp_path: Path, side: str) -> None:
+    db = tmp_path / "pmo.json"
+    before = make_file(db)
+    outside = tmp_path / "outside" / "nologin"
+    outside.parent.mkdir()
+    side_path = tmp_path / f"pmo.json.{side}"
+    side_path.unlink()
+    side_path.symlink_to(outside)
+    if side == "lock":
+        with pytest.raises(StoreError, match="symbolic link") as info:
+            Board(Store(db), "root").add_card("x")
+        assert str(db) in str(info.value)
+        assert db.read_bytes() == before
+    else:
+        assert status_file.read_fast(db) is None
+        Board(Store(db), "root").add_card("x")  # replaces the link by a file, by rename
+        assert not side_path.is_symlink()
+    assert not outside.exists()
+
+
+@pytest.mark.parametrize("side", ["lock", "data", "status"])
+def test_fifo_at_a_path_is_refused_not_waited_on(tmp_path: Path, side: str) -> None:
+    db = tmp_path / "pmo.json"
+    make_file(db)
+    target = db if side == "data" else tmp_path / f"pmo.json.{side}"
+    target.unlink()
+    os.mkfifo(target)
+    store = Store(db, lock_timeout=1)
+    if side == "status":
+        assert run_bounded(lambda: status_file.read_fast(db)) is None
+        run_bounded(lambda: Board(store, "a").add_card("x"))
+        return
+    with pytest.raises(StoreError, match="FIFO") as info:
+        run_bounded(lambda: Board(store, "a").add_card("x"))
+    assert str(db) in str(info.value)
+    if side == "data":
+        with pytest.raises(StoreError, match="FIFO"):
+            run_bounded(lambda: Store(db).read())
+
+
+def test_lock_file_deleted_while_held_lets_no_second_writer_in(tmp_path: Path) -> None:
+    import threading
+
+    db = tmp_path / "pmo.json"
+    make_file(db)
+    first, second = Store(db), Store(db, lock_timeout=5)
+    done = threading.Event()
+
+    def other_writer() -> None:
+        Board(second, "bob").add_card("bob's")
+        done.set()
+
+    with first.transaction():
+        before = len(first.read()["cards"])
+        os.unlink(first.lock_path)  # a teammate "cleans up" the lock file
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join(0.5)  # it must wait for us, whatever the lock file's name leads to
+        first.insert("cards", {**first.read()["cards"]["1"], "key": "PMO-9", "title": "mine"})
+        assert len(first.read()["cards"]) == before + 1
+    thread.join(10)
+    assert done.is_set()
+    assert card_titles(Store(db)) == ["bob's", "first card", "mine"]
+
+
+def test_lock_timeout_names_the_holder_and_never_suggests_deleting(db: Path) -> None:
+    make_file(db)
+    holder = Store(db)
+    with (
+        holder.transaction(),
+        pytest.raises(StoreError) as info,
+        Store(db, lock_timeout=0.2).transaction(),
+    ):
+        pass
+    message = str(info.value)
+    assert f"process {os.getpid()}" in message
+    assert "delete" not in message.lower() and "remove" not in message.lower()
+
+
+@pytest.mark.parametrize("mode", [0o660, 0o664, 0o644])
+def test_lock_and_status_files_take_the_data_files_mode_whatever_the_umask(
+    db: Path, umask: Callable[[int], None], mode: int
+) -> None:
+    make_file(db)
+    os.chmod(db, mode)
+    for side in (".lock", ".status"):
+        db.with_name(db.name + side).unlink()
+    umask(0o077)
+    Board(Store(db), "carol").add_card("x")
+    for side in (".lock", ".status"):
+        st = os.stat(db.with_name(db.name + side))
+        assert stat.S_IMODE(st.st_mode) == mode, side
+        assert st.st_gid == os.stat(db).st_gid
+
+
+def test_own_lock_file_with_a_narrow_mode_is_widened_to_the_data_files(
+    db: Path, umask: Callable[[int], None]
+) -> None:
+    make_file(db)
+    os.chmod(db, 0o664)
+    os.chmod(db.with_name(db.name + ".lock"), 0o600)
+    Board(Store(db), "carol").add_card("x")
+    assert stat.S_IMODE(os.stat(db.with_name(db.name + ".lock")).st_mode) == 0o664
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_bad_lock_timeout_setting_is_a_usage_error_naming_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from pmo_tui.core.errors import UseCaseError
+
+    monkeypatch.setenv("PMO_LOCK_TIMEOUT", value)
+    with pytest.raises(UseCaseError, match="PMO_LOCK_TIMEOUT") as info:
+        Store(db)
+    assert str(db) not in str(info.value)
+
+
+def test_refused_file_gets_no_stray_lock_file(db: Path) -> None:
+    db.write_bytes(b"not pmo")
+    with pytest.raises(StoreError):
+        Board(Store(db), "a").add_card("x")
+    assert sorted(p.name for p in db.parent.iterdir()) == ["pmo.json"]
+
+
+def test_missing_folder_without_create_parent_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo" / "pmo.json"
+    store = Store(db, create_parent=False)
+    with pytest.raises(StoreError, match="does not exist"):
+        Board(store, "a").add_card("x")
+    store.read()  # a read of a missing file creates nothing either
+    assert list(tmp_path.iterdir()) == []

@@ -757,3 +757,127 @@ def test_missing_folder_without_create_parent_creates_nothing(tmp_path: Path) ->
         Board(store, "a").add_card("x")
     store.read()  # a read of a missing file creates nothing either
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- values read
+# (issue 6 bug 3: a hand-edited bad value names the table, the record and the field)
+def edit_doc(db: Path, table: str, doc_id: str, **fields: Any) -> bytes:
+    data = json.loads(db.read_text())
+    data[table][doc_id].update(fields)
+    raw = json.dumps(data).encode()
+    db.write_bytes(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("table", "fields", "message"),
+    [
+        (
+            "cards",
+            {"points": "x"},
+            """cards row 1 (PMO-1): field 'points' must be a whole number or null, not "x\"""",
+        ),
+        ("cards", {"archived": "no"}, "cards row 1 (PMO-1): field 'archived' must be true or"),
+        ("cards", {"points": 10**30}, "field 'points' must be a whole number or null that fits"),
+        ("cards", {"estimate": 1.5}, "field 'estimate' must be a whole number or null, not 1.5"),
+        ("cards", {"tags": ["a", 3]}, "field 'tags' must be a list of strings"),
+        ("cards", {"tags": "a,b"}, "field 'tags' must be a list or null"),
+        ("cards", {"priority": "asap"}, "field 'priority' must be one of high, low, medium"),
+        ("cards", {"due": 20261201}, "field 'due' must be a string or null, not 20261201"),
+        ("cards", {"title": None}, "field 'title' must be a string, not null"),
+        ("cards", {"sprint": "1"}, "field 'sprint' must be a whole number or null"),
+        ("projects", {"next_number": "7"}, "projects row 1 (PMO): field 'next_number'"),
+        ("projects", {"columns": [{"id": "todo", "wip": "3"}]}, "field 'columns.wip'"),
+        ("projects", {"columns": [{"id": "x", "role": "later"}]}, "field 'columns.role'"),
+        (
+            "projects",
+            {"columns": [{"name": "no id"}]},
+            "(PMO): field 'columns.id' is missing",
+        ),
+        ("projects", {"columns": "todo"}, "field 'columns' must be a list"),
+    ],
+)
+def test_bad_value_read_from_the_file_names_table_row_and_field(
+    db: Path, table: str, fields: dict[str, Any], message: str
+) -> None:
+    make_file(db)
+    raw = edit_doc(db, table, "1", **fields)
+    with pytest.raises(StoreError) as info:
+        Board(Store(db), "alice").cards()
+    assert message in str(info.value)
+    assert str(db) in str(info.value)
+    with pytest.raises(StoreError):
+        Board(Store(db), "alice").add_card("x")
+    assert db.read_bytes() == raw
+
+
+@pytest.mark.parametrize(
+    ("table", "doc", "message"),
+    [
+        ("time_entries", {"id": 1, "card": "PMO-1", "user": "a", "start": "yesterday"}, "'start'"),
+        ("time_entries", {"id": 1, "card": "PMO-1", "user": 5, "start": None}, "'user'"),
+        (
+            "sprints",
+            {"id": "one", "project": "PMO"},
+            "row 1 (one): field 'id' must be a whole",
+        ),
+        ("sprints", {"id": 1, "state": "done"}, "sprints row 1 (id 1): field 'state'"),
+        ("events", {"ts": 5, "type": "moved"}, "events row 1: field 'ts' must be a string"),
+        ("events", {"ts": "2026-01-01T00:00:00Z", "card": ["PMO-1"]}, "field 'card'"),
+    ],
+)
+def test_bad_rows_in_other_tables_are_named(
+    db: Path, table: str, doc: dict[str, Any], message: str
+) -> None:
+    make_file(db)
+    data = json.loads(db.read_text())
+    data[table] = {"1": doc}
+    db.write_text(json.dumps(data))
+    store = Store(db)
+    with pytest.raises(StoreError, match=table) as info:
+        store.read()[table]
+    assert message in str(info.value)
+
+
+def test_bad_value_in_an_edited_line_of_the_layout_is_named(db: Path) -> None:
+    """A same-length edit inside pmo's layout (the line's checksum no longer matches): the
+    point lookup does not use the bytes, and the parsed table's values are checked."""
+    store = Store(db)
+    board = Board(store, "alice")
+    with store.transaction():
+        board.add_card("one")
+        board.add_card("two")
+    raw = db.read_bytes()
+    edited = raw.replace(b'"archived":false', b'"archived":"no!"', 1)
+    assert len(edited) == len(raw)
+    db.write_bytes(edited)
+    fresh = Store(db)
+    assert fresh.read().is_raw("cards")
+    with pytest.raises(StoreError, match=r"cards row 1 \(PMO-1\): field 'archived'"):
+        fresh.card("PMO-1")
+    with pytest.raises(StoreError, match="archived"):
+        Board(Store(db), "alice").start_timer("PMO-2")
+    assert db.read_bytes() == edited
+
+
+def test_lines_that_match_their_checksum_are_not_checked_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmo_tui.core.storage.jsonfile import schema
+
+    make_file(db)
+    checked: list[str] = []
+    real = schema.check_rows
+    monkeypatch.setattr(schema, "check_rows", lambda n, t: (checked.append(n), real(n, t)))
+    Store(db).read()["cards"]
+    assert checked == []
+
+
+def test_whole_numbers_up_to_64_bits_are_kept_exactly(db: Path) -> None:
+    make_file(db)
+    edit_doc(db, "cards", "1", points=2**63, estimate=2**64 - 1)
+    Board(Store(db), "alice").add_card("another")
+    text = db.read_text()
+    assert str(2**63) in text and str(2**64 - 1) in text and "e+" not in text
+    card = Store(db).card("PMO-1")
+    assert (card["points"], card["estimate"]) == (2**63, 2**64 - 1)

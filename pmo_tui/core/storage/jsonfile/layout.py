@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from ...errors import StoreError
+from . import schema
 
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
@@ -56,7 +57,9 @@ def loads(raw: bytes | memoryview) -> Any:
             gc.enable()
 
 
-def check_table(name: str, table: Any) -> dict[str, Doc]:
+def check_table(name: str, table: Any, *, validate: bool = True) -> dict[str, Doc]:
+    """The table if its rows are pmo's (and, with ``validate``, their values of the right
+    types: see schema.py); TableError otherwise."""
     # map/set keep these checks in C: they run over every document of a parsed table.
     if not isinstance(table, dict) or not set(map(type, table.values())) <= {dict}:
         raise TableError(f"not a pmo data file (bad rows in {name!r})")
@@ -64,6 +67,11 @@ def check_table(name: str, table: Any) -> dict[str, Doc]:
         map(type, map(methodcaller("get", "key"), table.values()))
     ) <= {str}:
         raise TableError(f"damaged: a row in {name!r} has no 'key'")
+    if validate:
+        try:
+            schema.check_rows(name, table)
+        except schema.SchemaError as exc:
+            raise TableError(str(exc)) from None
     return table
 
 
@@ -104,9 +112,13 @@ class Tables(dict[str, dict[str, Doc]]):
         raw = self.raw.get(name)
         if raw is None:
             raise KeyError(name)
+        # Bytes that match their checksum are exactly what pmo wrote, from values it had
+        # checked: their values need no second check (it would cost more than the parse).
+        # Anything else (edited, written by another tool) is checked value by value.
+        trusted = name in self.crcs and self.verify(name)
         crc_note = "" if self.verify(name) else " (its checksum does not match either)"
         try:
-            table = check_table(name, loads(raw))
+            table = check_table(name, loads(raw), validate=not trusted)
         except orjson.JSONDecodeError:
             raise StoreError(
                 self.path, f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}"
@@ -178,7 +190,7 @@ class Tables(dict[str, dict[str, Doc]]):
             return None
         if not isinstance(doc, dict) or doc.get(field) != value:
             return None
-        return doc_id.decode(), doc
+        return doc_id.decode(), doc  # (its bytes match their checksum: see _parse)
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.raw or dict.__contains__(self, name):

@@ -131,7 +131,7 @@ def test_reads_come_from_memory_while_file_unchanged(db: Path, count_loads: list
     assert count_loads[0] == 1
     assert first is second
     store.card("PMO-1")
-    _ = store.db.table("cards").all()
+    _ = list(store.read()["cards"].values())
     assert count_loads[0] == 1
 
 
@@ -507,25 +507,27 @@ def test_lock_timeout_from_environment(db: Path, monkeypatch: pytest.MonkeyPatch
     assert Store(db).lock_timeout == store_mod.LOCK_TIMEOUT == 10.0
 
 
-# --------------------------------------------------------------------------- TinyDB view
-def test_tinydb_view_sees_the_data(db: Path) -> None:
+# --------------------------------------------------------------------------- TinyDB format
+def test_the_file_stays_a_tinydb_document_after_every_kind_of_write(db: Path) -> None:
+    """pmo no longer queries through TinyDB, but the file is TinyDB's format: TinyDB's own
+    storage reads what raw appends, rewrites and removals leave."""
+    from tinydb import TinyDB
+    from tinydb.storages import JSONStorage
+
     make_file(db)
+    board = Board(Store(db), "bob")
+    board.add_card("bob's")
+    board.move_card("PMO-1", "doing")  # raw append to the history
     store = Store(db)
-    cards = store.db.table("cards").all()
-    assert [c["title"] for c in cards] == ["first card"]
-    assert store.db.table("projects").all()[0]["key"] == "PMO"
-    Board(Store(db), "bob").add_card("bob's")
-    assert sorted(c["title"] for c in store.db.table("cards").all()) == ["bob's", "first card"]
-
-
-def test_tinydb_view_follows_own_transactions(db: Path) -> None:
-    store = Store(db)
-    assert store.db.table("cards").all() == []
-    board = Board(store, "alice")
-    board.add_card("one")
-    assert [c["title"] for c in store.db.table("cards").all()] == ["one"]
-    board.edit_card("PMO-1", title="renamed")
-    assert [c["title"] for c in store.db.table("cards").all()] == ["renamed"]
+    with store.transaction():
+        store.remove("cards", store.card_doc_id("PMO-2") or "")
+    tiny = TinyDB(db, storage=JSONStorage, access_mode="r")
+    try:
+        assert [c["title"] for c in tiny.table("cards").all()] == ["first card"]
+        assert tiny.table("projects").all()[0]["key"] == "PMO"
+        assert len(tiny.table("events").all()) == 3
+    finally:
+        tiny.close()
 
 
 def test_a_failing_after_write_hook_does_not_report_a_committed_write_as_failed(db: Path) -> None:

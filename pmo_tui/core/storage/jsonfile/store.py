@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -31,9 +30,6 @@ from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
 from . import files, layout
 from . import status as status_file
 from .layout import TABLES, TableError, Tables, loads
-
-if TYPE_CHECKING:
-    from tinydb import TinyDB
 
 Signature = tuple[int, int, int]
 __all__ = [
@@ -127,7 +123,6 @@ class Store:
         self._held_fd: int | None = None
         self.prev_signature: Signature | None = None  # the file's, when the tx began
         self._dirty = False
-        self._db: TinyDB | None = None
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None  # (cards, key->id)
         self.generation = 0  # bumped whenever the committed data changes
         # Hooks run inside a transaction after the data file is replaced (derived files).
@@ -156,16 +151,6 @@ class Store:
                 self._mutex.release()
         assert self._data is not None
         return self._data
-
-    @property
-    def db(self) -> TinyDB:
-        """A TinyDB view of the current data, for queries (writes go through insert/update)."""
-        from tinydb import TinyDB  # only queries need it; the CLI's writes do not
-
-        self.read()
-        if self._db is None:
-            self._db = TinyDB(self, storage=_storage_class())
-        return self._db
 
     def reload(self) -> Tables:
         """Re-read the file if it changed (waits for a transaction of another thread)."""
@@ -359,7 +344,6 @@ class Store:
         data.path = self.path
         self._data = data
         self._sig = sig
-        self._db = None
         self.generation += 1
 
     # ----------------------------------------------------------------- writing
@@ -388,7 +372,6 @@ class Store:
                     work = self._work
                     self._write_file(work)
                     self._data = work
-                    self._db = None
                     self.generation += 1
                     # Committed: from here on nothing may report the write as failed.
                     # The hooks write derived files (caches); a failure there costs speed.
@@ -433,7 +416,6 @@ class Store:
             # An unparsed table (the history): append without parsing it.
             self._require_tx()
             self._dirty = True
-            self._db = None
             return work.append_raw(table, doc)
         rows = self._table(table)
         if doc_id is None:
@@ -444,7 +426,6 @@ class Store:
         index = self._index
         if table == "cards" and index is not None and index[0] is rows:
             index[1][doc["key"]] = doc_id
-        self._db = None
         return doc_id
 
     def reserve_id(self, table: str) -> str:
@@ -474,18 +455,13 @@ class Store:
         doc = dict(rows[doc_id])
         doc.update(fields)
         rows[doc_id] = doc
-        self._db = None
         return doc
 
     def remove(self, table: str, doc_id: str) -> Doc | None:
         rows = self._table(table)
-        self._db = None
         if table == "cards":
             self._index = None
         return rows.pop(doc_id, None)
-
-    def _data_for_tinydb(self) -> Tables:
-        return self.read()
 
     def _require_tx(self) -> None:
         if self._tx_thread != threading.get_ident():
@@ -708,29 +684,3 @@ def write_status_file(store: Store, data: Tables) -> None:
         store.write_atomic(
             store.status_path, status_file.render(store.signature, running), durable=False
         )
-
-
-def _storage_class() -> type[Any]:
-    from tinydb.storages import Storage
-
-    class _StoreStorage(Storage):
-        """TinyDB storage that reads and writes the Store's in-memory tables.
-
-        Disk I/O happens once per transaction in :meth:`Store.transaction`, not per TinyDB call.
-        """
-
-        def __init__(self, store: Store) -> None:
-            self._store = store
-
-        def read(self) -> Tables:
-            return self._store._data_for_tinydb()
-
-        def write(self, data: dict[str, dict[str, Any]]) -> None:
-            # TinyDB updates documents in place, which would change the committed snapshot
-            # that other threads read.  Writes go through Store.insert/update/remove instead.
-            raise NotImplementedError("pmo's TinyDB view is read-only: use Store.insert/update")
-
-        def close(self) -> None:
-            pass
-
-    return _StoreStorage

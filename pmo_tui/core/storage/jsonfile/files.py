@@ -94,6 +94,16 @@ class NotRegularError(OSError):
         super().__init__(errno.EINVAL, f"is {kind}, not a regular file", str(path))
 
 
+def refuse_odd_kind(path: Path) -> None:
+    """Raise NotRegularError if ``path`` is there but is not a regular file (or a link)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not stat.S_ISREG(mode):
+        raise NotRegularError(path, mode)
+
+
 def describe_kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
@@ -113,19 +123,45 @@ def open_lock(lock: Path, data: os.stat_result | None) -> tuple[int, bool]:
 
     Never through a link, never a FIFO; a new lock file gets the data file's permission
     bits and group (without them a teammate's umask 077 would lock the team out)."""
-    created = False
     try:
-        fd = open_regular(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL)
-        created = True
-    except FileExistsError:
+        fd = _create_complete(lock, data)
+        if fd is not None:
+            return fd, True
         try:
             fd = open_regular(lock, os.O_RDWR)
         except PermissionError:
             # A lock file made by a teammate: flock works on a read-only descriptor.
             fd = open_regular(lock, os.O_RDONLY)
-    if created or data is not None:
+    except PermissionError:
+        refuse_odd_kind(lock)  # say "a FIFO" rather than "permission denied"
+        raise
+    if data is not None:
+        share_like(fd, data)  # (one of ours from before: widen it to the data file's)
+    return fd, False
+
+
+def _create_complete(lock: Path, data: os.stat_result | None) -> int | None:
+    """Create the lock file with its final mode and group already set, so no teammate
+    ever sees it half made (0600 for a moment, under a umask of 077); None if it exists.
+    A temp file is made and given its mode, then hard-linked to the lock's name (which
+    fails, without following anything, if something is already there)."""
+    if os.path.lexists(lock):
+        return None
+    tmp = lock.with_name(f".{lock.name}.new-{os.getpid()}-{os.urandom(4).hex()}")
+    fd = open_regular(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         share_like(fd, data)
-    return fd, created
+        os.link(tmp, lock)
+    except FileExistsError:
+        os.close(fd)
+        return None
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return fd
 
 
 def share_like(fd: int, data: os.stat_result | None) -> None:

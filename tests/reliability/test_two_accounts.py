@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The interpreter the accounts run: this one, or a copy that they can reach (see team()).
 PYTHON: list[str] = [sys.executable]
 PYTHON_ENV: dict[str, str] = {}
+STARTED: list[subprocess.Popen[str]] = []  # killed at the end if still running
 
 
 def _copy_python(dest: Path) -> None:
@@ -126,8 +127,14 @@ def team() -> Iterator[Team]:
     finally:
         PYTHON[:] = [sys.executable]
         PYTHON_ENV.clear()
+        for proc in STARTED:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        STARTED.clear()
         for name in created:
-            subprocess.run(["userdel", name], capture_output=True, timeout=30)
+            # -f: a child stuck past its timeout must not leave the account behind.
+            subprocess.run(["userdel", "-f", name], capture_output=True, timeout=30)
         subprocess.run(["groupdel", group], capture_output=True, timeout=30)
         shutil.rmtree(base, ignore_errors=True)
 
@@ -204,7 +211,7 @@ def run_as(
 def popen_as(
     acct: Account, *args: str, db: Path | None = None, module: bool = True
 ) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         _command(acct, args, db, module),
         env=_env(acct, None),
         cwd=acct.home.parent,
@@ -212,6 +219,8 @@ def popen_as(
         stderr=subprocess.PIPE,
         text=True,
     )
+    STARTED.append(proc)
+    return proc
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

@@ -100,6 +100,9 @@ class Tables(dict[str, dict[str, Doc]]):
         # against it (shared by copies: they share the bytes).
         self.crcs: dict[str, int] = {}
         self.verified: set[str] = set()
+        # CRC-32 of each verified raw table without its closing brace: appending to the
+        # table continues from it, so its bytes are summed once per command, not twice.
+        self.prefix_crcs: dict[str, int] = {}
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -138,8 +141,11 @@ class Tables(dict[str, dict[str, Doc]]):
         """True if a raw table's bytes match the checksum recorded for them (or none is)."""
         if name in self.verified or name not in self.crcs or name not in self.raw:
             return True
-        if zlib.crc32(self.raw[name]) != self.crcs[name]:
+        raw = self.raw[name]
+        prefix = zlib.crc32(raw[:-1])
+        if zlib.crc32(raw[-1:], prefix) != self.crcs[name]:
             return False
+        self.prefix_crcs[name] = prefix
         self.verified.add(name)
         return True
 
@@ -241,6 +247,7 @@ class Tables(dict[str, dict[str, Doc]]):
         new.spans = self.spans
         new.crcs = self.crcs
         new.verified = self.verified
+        new.prefix_crcs = self.prefix_crcs
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
@@ -278,14 +285,20 @@ def serialize(tables: Tables) -> list[Chunk]:
         if name == "meta":
             continue
         chunks: list[Chunk]
+        crc: int | None = None
         if tables.usable_raw(name):
             raw = tables.raw[name]
             extra = tables.appends.get(name, [])
             if extra:
                 body = b",".join(b'"%s":%s' % (i.encode(), dumps(d)) for i, d in extra)
                 chunks = [raw[:-1], b"," if len(raw) > 2 else b"", body, b"}"]
+                crc = tables.prefix_crcs.get(name)
+                if crc is not None:
+                    for chunk in chunks[1:]:
+                        crc = zlib.crc32(chunk, crc)
             else:
                 chunks = [raw]
+                crc = tables.crcs.get(name)  # (verified by usable_raw)
             next_ids[name] = tables.next_ids[name]
         else:
             table = dict.__getitem__(tables, name)
@@ -296,9 +309,10 @@ def serialize(tables: Tables) -> list[Chunk]:
             next_ids[name] = known
         lines[name] = chunks
         layout[name] = sum(len(c) for c in chunks)
-        crc = 0
-        for chunk in chunks:
-            crc = zlib.crc32(chunk, crc)
+        if crc is None:
+            crc = 0
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
         crcs[name] = crc
     meta = dict.get(tables, "meta") or {}
     meta = {k: dict(v) for k, v in meta.items()}

@@ -883,3 +883,16 @@ def test_whole_numbers_up_to_64_bits_are_kept_exactly(db: Path) -> None:
     assert str(2**63) in text and str(2**64 - 1) in text and "e+" not in text
     card = Store(db).card("PMO-1")
     assert (card["points"], card["estimate"]) == (2**63, 2**64 - 1)
+
+
+def test_migration_backup_is_never_written_through_a_planted_link(
+    db: Path, schema_v2: None
+) -> None:
+    original = make_v1_file(db)
+    outside = db.parent / "outside.txt"
+    outside.write_text("keep me")
+    db.with_name(db.name + ".bak-v1").symlink_to(outside)
+    with pytest.raises(StoreError, match="backup"):
+        Store(db).read()
+    assert outside.read_text() == "keep me"
+    assert db.read_bytes() == original

@@ -178,6 +178,20 @@ def share_like(fd: int, data: os.stat_result | None) -> None:
             os.fchown(fd, -1, data.st_gid)
 
 
+def copy_beside(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` with its mode and group, never writing through a link or
+    into a FIFO at ``dst`` (a backup is made in the same shared folder)."""
+    with open(src, "rb") as fh:
+        payload = fh.read()
+        st = os.fstat(fh.fileno())
+    fd = open_regular(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(payload)
+        out.flush()
+        share_like(out.fileno(), st)
+        os.fsync(out.fileno())
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -327,12 +327,16 @@ class Store:
                 version = data["meta"]["1"]["schema_version"]
                 if version == SCHEMA_VERSION:
                     return data
-            import shutil
-
             data.materialize()
             real = self.real_path
             backup = real.with_name(f"{real.name}.bak-v{version}")
-            shutil.copy2(real, backup)
+            try:  # (never through a link planted at the backup's name)
+                files.copy_beside(real, backup)
+            except OSError as exc:
+                reason = files.os_reason(exc, folder=real.parent)
+                raise StoreError(
+                    self.path, f"cannot keep a backup before upgrading it: {reason}"
+                ) from None
             while version < SCHEMA_VERSION:
                 MIGRATIONS[version](data)
                 version += 1

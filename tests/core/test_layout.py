@@ -144,3 +144,64 @@ def test_point_lookup_in_an_unparsed_table(tmp_path: Path) -> None:
     assert json.loads(path.read_text())["cards"]["2"]["title"] == tricky[1]
     status = json.loads((tmp_path / "pmo.json.status").read_text())
     assert status["running"]["alice"]["title"] == tricky[1]
+
+
+def _damage_events_keeping_length(path: Path) -> bytes:
+    """Flip one structural byte inside the events line; every line keeps its length."""
+    lines = path.read_bytes().split(b"\n")
+    events = lines[5]
+    at = events.index(b":{", 12)  # inside the first event, not the table's own brace
+    lines[5] = events[:at] + b";" + events[at + 1 :]
+    damaged = b"\n".join(lines)
+    path.write_bytes(damaged)
+    return damaged
+
+
+@pytest.mark.parametrize("command", ["move", "add", "start"])
+def test_damaged_line_of_same_length_is_refused_before_any_write(
+    tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    damaged = _damage_events_keeping_length(path)
+    store = Store(path)
+    board = Board(store, "alice")
+    with pytest.raises(StoreError, match="events") as info:
+        if command == "move":
+            board.move_card("PMO-1", "doing")
+        elif command == "add":
+            board.add_card("new")
+        else:
+            board.start_timer("PMO-1")
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == damaged
+
+
+def test_same_length_hand_edit_is_parsed_not_used_as_bytes(tmp_path: Path) -> None:
+    """A line whose checksum does not match is parsed like any hand edit (and kept if it
+    is valid), never searched or carried as bytes."""
+    path = tmp_path / "pmo.json"
+    _make(path)
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"card 1"', b'"card X"')  # same length, wrong checksum
+    path.write_bytes(b"\n".join(lines))
+    store = Store(path)
+    assert store.card("PMO-2")["title"] == "card X"
+    assert not store.read().is_raw("cards")
+    Board(store, "alice").move_card("PMO-2", "doing")
+    assert Store(path).card("PMO-2")["title"] == "card X"
+
+
+def test_file_without_checksums_is_parsed_whole_and_gains_them(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _make(path)
+    lines = path.read_bytes().split(b"\n")
+    meta = json.loads(lines[0][len(b'{"meta":') : -1])
+    del meta["1"]["crc"]
+    lines[0] = b'{"meta":' + json.dumps(meta, separators=(",", ":")).encode() + b","
+    path.write_bytes(b"\n".join(lines))
+    store = Store(path)
+    assert not store.read().is_raw("events")  # no checksums: parsed whole, as before
+    Board(store, "alice").move_card("PMO-1", "doing")
+    assert "crc" in json.loads(path.read_text())["meta"]["1"]
+    assert Store(path).read().is_raw("events")

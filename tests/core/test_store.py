@@ -131,7 +131,7 @@ def test_reads_come_from_memory_while_file_unchanged(db: Path, count_loads: list
     assert count_loads[0] == 1
     assert first is second
     store.card("PMO-1")
-    _ = store.db.table("cards").all()
+    _ = list(store.read()["cards"].values())
     assert count_loads[0] == 1
 
 
@@ -507,22 +507,392 @@ def test_lock_timeout_from_environment(db: Path, monkeypatch: pytest.MonkeyPatch
     assert Store(db).lock_timeout == store_mod.LOCK_TIMEOUT == 10.0
 
 
-# --------------------------------------------------------------------------- TinyDB view
-def test_tinydb_view_sees_the_data(db: Path) -> None:
+# --------------------------------------------------------------------------- TinyDB format
+def test_the_file_stays_a_tinydb_document_after_every_kind_of_write(db: Path) -> None:
+    """pmo no longer queries through TinyDB, but the file is TinyDB's format: TinyDB's own
+    storage reads what raw appends, rewrites and removals leave."""
+    from tinydb import TinyDB
+    from tinydb.storages import JSONStorage
+
     make_file(db)
+    board = Board(Store(db), "bob")
+    board.add_card("bob's")
+    board.move_card("PMO-1", "doing")  # raw append to the history
     store = Store(db)
-    cards = store.db.table("cards").all()
-    assert [c["title"] for c in cards] == ["first card"]
-    assert store.db.table("projects").all()[0]["key"] == "PMO"
-    Board(Store(db), "bob").add_card("bob's")
-    assert sorted(c["title"] for c in store.db.table("cards").all()) == ["bob's", "first card"]
+    with store.transaction():
+        store.remove("cards", store.card_doc_id("PMO-2") or "")
+    tiny = TinyDB(db, storage=JSONStorage, access_mode="r")
+    try:
+        assert [c["title"] for c in tiny.table("cards").all()] == ["first card"]
+        assert tiny.table("projects").all()[0]["key"] == "PMO"
+        assert len(tiny.table("events").all()) == 3
+    finally:
+        tiny.close()
 
 
-def test_tinydb_view_follows_own_transactions(db: Path) -> None:
+def test_a_failing_after_write_hook_does_not_report_a_committed_write_as_failed(db: Path) -> None:
     store = Store(db)
-    assert store.db.table("cards").all() == []
+
+    def broken(store: Store, data: Any) -> None:
+        raise StoreError(store.path, "status file damaged")
+
+    store.after_write.append(broken)
+    with store.transaction():
+        store.insert("events", {"n": 1})
+    assert list(json.loads(db.read_text())["events"].values()) == [{"n": 1}]
+
+
+# --------------------------------------------------------------------------- shared folders
+# (issue 7: what a teammate can put at the names pmo uses; the two-account versions of these
+# run with real unix accounts in tests/reliability/test_two_accounts.py)
+OTHER_UID = 54321  # root may give a link to any uid, existing or not
+
+
+def need_root() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give a file to another account (lchown)")
+
+
+def run_bounded(fn: Callable[[], Any], seconds: float = 10) -> Any:
+    """Run ``fn`` in a thread; fail (instead of hanging the suite) if it does not return."""
+    import threading
+
+    out: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:
+            out["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "hung: the wait was not bounded"
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+def test_symlinked_data_file_is_written_through_not_forked(tmp_path: Path) -> None:
+    team = tmp_path / "srv" / "team.json"
+    team.parent.mkdir()
+    make_file(team)
+    home = tmp_path / "home"
+    home.mkdir()
+    link = home / "pmo.json"
+    link.symlink_to(team)
+    Board(Store(link), "bob").add_card("through the link")
+    assert link.is_symlink()
+    assert card_titles(Store(team)) == ["first card", "through the link"]
+    assert sorted(p.name for p in home.iterdir()) == ["pmo.json"]  # no lock/status/temp here
+    assert (team.parent / "team.json.lock").exists()
+    # The status file is found through the link too.
+    Board(Store(link), "bob").start_timer("PMO-2")
+    assert status_file.read_fast(link)["bob"]["card"] == "PMO-2"
+
+
+def test_error_messages_name_the_path_the_user_gave(tmp_path: Path) -> None:
+    team = tmp_path / "team.json"
+    team.write_bytes(b"garbage")
+    link = tmp_path / "mine.json"
+    link.symlink_to(team)
+    with pytest.raises(StoreError) as info:
+        Store(link).read()
+    assert info.value.path == link
+
+
+def test_planted_link_owned_by_another_account_is_refused(tmp_path: Path) -> None:
+    need_root()
+    private = tmp_path / "home" / "pmo.json"
+    private.parent.mkdir()
+    before = make_file(private)
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    os.chmod(shared, 0o2775)
+    planted = shared / "team.json"
+    planted.symlink_to(private)
+    os.lchown(planted, OTHER_UID, -1)
+    for attempt in ("read", "write"):
+        with pytest.raises(StoreError, match="link owned by") as info:
+            if attempt == "read":
+                Store(planted).read()
+            else:
+                Board(Store(planted), "alice").add_card("x")
+        assert info.value.path == planted
+    assert private.read_bytes() == before
+    assert sorted(p.name for p in shared.iterdir()) == ["team.json"]
+    # The same link is fine in a folder only its owner can write.
+    os.chmod(shared, 0o755)
+    assert card_titles(Store(planted)) == ["first card"]
+
+
+@pytest.mark.parametrize("side", ["lock", "status"])
+def test_planted_side_file_link_is_never_followed(tmp_path: Path, side: str) -> None:
+    db = tmp_path / "pmo.json"
+    before = make_file(db)
+    outside = tmp_path / "outside" / "nologin"
+    outside.parent.mkdir()
+    side_path = tmp_path / f"pmo.json.{side}"
+    side_path.unlink()
+    side_path.symlink_to(outside)
+    if side == "lock":
+        with pytest.raises(StoreError, match="symbolic link") as info:
+            Board(Store(db), "root").add_card("x")
+        assert str(db) in str(info.value)
+        assert db.read_bytes() == before
+    else:
+        assert status_file.read_fast(db) is None
+        Board(Store(db), "root").add_card("x")  # replaces the link by a file, by rename
+        assert not side_path.is_symlink()
+    assert not outside.exists()
+
+
+@pytest.mark.parametrize("side", ["lock", "data", "status"])
+def test_fifo_at_a_path_is_refused_not_waited_on(tmp_path: Path, side: str) -> None:
+    db = tmp_path / "pmo.json"
+    make_file(db)
+    target = db if side == "data" else tmp_path / f"pmo.json.{side}"
+    target.unlink()
+    os.mkfifo(target)
+    store = Store(db, lock_timeout=1)
+    if side == "status":
+        assert run_bounded(lambda: status_file.read_fast(db)) is None
+        run_bounded(lambda: Board(store, "a").add_card("x"))
+        return
+    with pytest.raises(StoreError, match="FIFO") as info:
+        run_bounded(lambda: Board(store, "a").add_card("x"))
+    assert str(db) in str(info.value)
+    if side == "data":
+        with pytest.raises(StoreError, match="FIFO"):
+            run_bounded(lambda: Store(db).read())
+
+
+def test_lock_file_deleted_while_held_lets_no_second_writer_in(tmp_path: Path) -> None:
+    import threading
+
+    db = tmp_path / "pmo.json"
+    make_file(db)
+    first, second = Store(db), Store(db, lock_timeout=5)
+    done = threading.Event()
+
+    def other_writer() -> None:
+        Board(second, "bob").add_card("bob's")
+        done.set()
+
+    with first.transaction():
+        before = len(first.read()["cards"])
+        os.unlink(first.lock_path)  # a teammate "cleans up" the lock file
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join(0.5)  # it must wait for us, whatever the lock file's name leads to
+        first.insert("cards", {**first.read()["cards"]["1"], "key": "PMO-9", "title": "mine"})
+        assert len(first.read()["cards"]) == before + 1
+    thread.join(10)
+    assert done.is_set()
+    assert card_titles(Store(db)) == ["bob's", "first card", "mine"]
+
+
+def test_lock_timeout_names_the_holder_and_never_suggests_deleting(db: Path) -> None:
+    make_file(db)
+    holder = Store(db)
+    with (
+        holder.transaction(),
+        pytest.raises(StoreError) as info,
+        Store(db, lock_timeout=0.2).transaction(),
+    ):
+        pass
+    message = str(info.value)
+    assert f"process {os.getpid()}" in message
+    assert "delete" not in message.lower() and "remove" not in message.lower()
+
+
+@pytest.mark.parametrize("mode", [0o660, 0o664, 0o644])
+def test_lock_and_status_files_take_the_data_files_mode_whatever_the_umask(
+    db: Path, umask: Callable[[int], None], mode: int
+) -> None:
+    make_file(db)
+    os.chmod(db, mode)
+    for side in (".lock", ".status"):
+        db.with_name(db.name + side).unlink()
+    umask(0o077)
+    Board(Store(db), "carol").add_card("x")
+    for side in (".lock", ".status"):
+        st = os.stat(db.with_name(db.name + side))
+        assert stat.S_IMODE(st.st_mode) == mode, side
+        assert st.st_gid == os.stat(db).st_gid
+
+
+def test_own_lock_file_with_a_narrow_mode_is_widened_to_the_data_files(
+    db: Path, umask: Callable[[int], None]
+) -> None:
+    make_file(db)
+    os.chmod(db, 0o664)
+    os.chmod(db.with_name(db.name + ".lock"), 0o600)
+    Board(Store(db), "carol").add_card("x")
+    assert stat.S_IMODE(os.stat(db.with_name(db.name + ".lock")).st_mode) == 0o664
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_bad_lock_timeout_setting_is_a_usage_error_naming_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from pmo_tui.core.errors import UseCaseError
+
+    monkeypatch.setenv("PMO_LOCK_TIMEOUT", value)
+    with pytest.raises(UseCaseError, match="PMO_LOCK_TIMEOUT") as info:
+        Store(db)
+    assert str(db) not in str(info.value)
+
+
+def test_refused_file_gets_no_stray_lock_file(db: Path) -> None:
+    db.write_bytes(b"not pmo")
+    with pytest.raises(StoreError):
+        Board(Store(db), "a").add_card("x")
+    assert sorted(p.name for p in db.parent.iterdir()) == ["pmo.json"]
+
+
+def test_missing_folder_without_create_parent_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "typo" / "pmo.json"
+    store = Store(db, create_parent=False)
+    with pytest.raises(StoreError, match="does not exist"):
+        Board(store, "a").add_card("x")
+    store.read()  # a read of a missing file creates nothing either
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- values read
+# (issue 6 bug 3: a hand-edited bad value names the table, the record and the field)
+def edit_doc(db: Path, table: str, doc_id: str, **fields: Any) -> bytes:
+    data = json.loads(db.read_text())
+    data[table][doc_id].update(fields)
+    raw = json.dumps(data).encode()
+    db.write_bytes(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("table", "fields", "message"),
+    [
+        (
+            "cards",
+            {"points": "x"},
+            """cards row 1 (PMO-1): field 'points' must be a whole number or null, not "x\"""",
+        ),
+        ("cards", {"archived": "no"}, "cards row 1 (PMO-1): field 'archived' must be true or"),
+        ("cards", {"points": 10**30}, "field 'points' must be a whole number or null that fits"),
+        ("cards", {"estimate": 1.5}, "field 'estimate' must be a whole number or null, not 1.5"),
+        ("cards", {"tags": ["a", 3]}, "field 'tags' must be a list of strings"),
+        ("cards", {"tags": "a,b"}, "field 'tags' must be a list or null"),
+        ("cards", {"priority": "asap"}, "field 'priority' must be one of high, low, medium"),
+        ("cards", {"due": 20261201}, "field 'due' must be a string or null, not 20261201"),
+        ("cards", {"title": None}, "field 'title' must be a string, not null"),
+        ("cards", {"sprint": "1"}, "field 'sprint' must be a whole number or null"),
+        ("projects", {"next_number": "7"}, "projects row 1 (PMO): field 'next_number'"),
+        ("projects", {"columns": [{"id": "todo", "wip": "3"}]}, "field 'columns.wip'"),
+        ("projects", {"columns": [{"id": "x", "role": "later"}]}, "field 'columns.role'"),
+        (
+            "projects",
+            {"columns": [{"name": "no id"}]},
+            "(PMO): field 'columns.id' is missing",
+        ),
+        ("projects", {"columns": "todo"}, "field 'columns' must be a list"),
+    ],
+)
+def test_bad_value_read_from_the_file_names_table_row_and_field(
+    db: Path, table: str, fields: dict[str, Any], message: str
+) -> None:
+    make_file(db)
+    raw = edit_doc(db, table, "1", **fields)
+    with pytest.raises(StoreError) as info:
+        Board(Store(db), "alice").cards()
+    assert message in str(info.value)
+    assert str(db) in str(info.value)
+    with pytest.raises(StoreError):
+        Board(Store(db), "alice").add_card("x")
+    assert db.read_bytes() == raw
+
+
+@pytest.mark.parametrize(
+    ("table", "doc", "message"),
+    [
+        ("time_entries", {"id": 1, "card": "PMO-1", "user": "a", "start": "yesterday"}, "'start'"),
+        ("time_entries", {"id": 1, "card": "PMO-1", "user": 5, "start": None}, "'user'"),
+        (
+            "sprints",
+            {"id": "one", "project": "PMO"},
+            "row 1 (one): field 'id' must be a whole",
+        ),
+        ("sprints", {"id": 1, "state": "done"}, "sprints row 1 (id 1): field 'state'"),
+        ("events", {"ts": 5, "type": "moved"}, "events row 1: field 'ts' must be a string"),
+        ("events", {"ts": "2026-01-01T00:00:00Z", "card": ["PMO-1"]}, "field 'card'"),
+    ],
+)
+def test_bad_rows_in_other_tables_are_named(
+    db: Path, table: str, doc: dict[str, Any], message: str
+) -> None:
+    make_file(db)
+    data = json.loads(db.read_text())
+    data[table] = {"1": doc}
+    db.write_text(json.dumps(data))
+    store = Store(db)
+    with pytest.raises(StoreError, match=table) as info:
+        store.read()[table]
+    assert message in str(info.value)
+
+
+def test_bad_value_in_an_edited_line_of_the_layout_is_named(db: Path) -> None:
+    """A same-length edit inside pmo's layout (the line's checksum no longer matches): the
+    point lookup does not use the bytes, and the parsed table's values are checked."""
+    store = Store(db)
     board = Board(store, "alice")
-    board.add_card("one")
-    assert [c["title"] for c in store.db.table("cards").all()] == ["one"]
-    board.edit_card("PMO-1", title="renamed")
-    assert [c["title"] for c in store.db.table("cards").all()] == ["renamed"]
+    with store.transaction():
+        board.add_card("one")
+        board.add_card("two")
+    raw = db.read_bytes()
+    edited = raw.replace(b'"archived":false', b'"archived":"no!"', 1)
+    assert len(edited) == len(raw)
+    db.write_bytes(edited)
+    fresh = Store(db)
+    assert fresh.read().is_raw("cards")
+    with pytest.raises(StoreError, match=r"cards row 1 \(PMO-1\): field 'archived'"):
+        fresh.card("PMO-1")
+    with pytest.raises(StoreError, match="archived"):
+        Board(Store(db), "alice").start_timer("PMO-2")
+    assert db.read_bytes() == edited
+
+
+def test_lines_that_match_their_checksum_are_not_checked_again(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pmo_tui.core.storage.jsonfile import schema
+
+    make_file(db)
+    checked: list[str] = []
+    real = schema.check_rows
+    monkeypatch.setattr(schema, "check_rows", lambda n, t: (checked.append(n), real(n, t)))
+    Store(db).read()["cards"]
+    assert checked == []
+
+
+def test_whole_numbers_up_to_64_bits_are_kept_exactly(db: Path) -> None:
+    make_file(db)
+    edit_doc(db, "cards", "1", points=2**63, estimate=2**64 - 1)
+    Board(Store(db), "alice").add_card("another")
+    text = db.read_text()
+    assert str(2**63) in text and str(2**64 - 1) in text and "e+" not in text
+    card = Store(db).card("PMO-1")
+    assert (card["points"], card["estimate"]) == (2**63, 2**64 - 1)
+
+
+def test_migration_backup_is_never_written_through_a_planted_link(
+    db: Path, schema_v2: None
+) -> None:
+    original = make_v1_file(db)
+    outside = db.parent / "outside.txt"
+    outside.write_text("keep me")
+    db.with_name(db.name + ".bak-v1").symlink_to(outside)
+    with pytest.raises(StoreError, match="backup"):
+        Store(db).read()
+    assert outside.read_text() == "keep me"
+    assert db.read_bytes() == original

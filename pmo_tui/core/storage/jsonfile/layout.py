@@ -10,8 +10,12 @@ pmo writes the TinyDB document with one table per line::
 It is plain JSON (TinyDB and any JSON tool read it), but it lets pmo find each table's
 bytes with a newline search and parse only the tables a command touches: `pmo move` at 10k
 cards never parses the 50,000 history events, it appends its own to their bytes.  The meta
-row records each table line's length and next document id; a file whose lines do not match
-(edited by hand, written by another tool, truncated) is parsed whole the ordinary way.
+row records each table line's length, its CRC-32 and next document id; a file whose lines do
+not match in length, or that has no checksums (edited by hand, written by another tool or an
+older pmo, truncated) is parsed whole the ordinary way.  A line of the right length whose
+checksum does not match (one flipped byte, or a same-length edit by hand) is never used as
+bytes: not searched, appended to or carried into a new file.  It is parsed and checked like
+any hand-edited table instead, and refused as damaged if it does not parse.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from operator import methodcaller
 from typing import Any
@@ -26,6 +31,7 @@ from typing import Any
 import orjson
 
 from ...errors import StoreError
+from . import schema
 
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
@@ -51,7 +57,9 @@ def loads(raw: bytes | memoryview) -> Any:
             gc.enable()
 
 
-def check_table(name: str, table: Any) -> dict[str, Doc]:
+def check_table(name: str, table: Any, *, validate: bool = True) -> dict[str, Doc]:
+    """The table if its rows are pmo's (and, with ``validate``, their values of the right
+    types: see schema.py); TableError otherwise."""
     # map/set keep these checks in C: they run over every document of a parsed table.
     if not isinstance(table, dict) or not set(map(type, table.values())) <= {dict}:
         raise TableError(f"not a pmo data file (bad rows in {name!r})")
@@ -59,6 +67,11 @@ def check_table(name: str, table: Any) -> dict[str, Doc]:
         map(type, map(methodcaller("get", "key"), table.values()))
     ) <= {str}:
         raise TableError(f"damaged: a row in {name!r} has no 'key'")
+    if validate:
+        try:
+            schema.check_rows(name, table)
+        except schema.SchemaError as exc:
+            raise TableError(str(exc)) from None
     return table
 
 
@@ -83,6 +96,13 @@ class Tables(dict[str, dict[str, Doc]]):
         self.path: Any = None  # for error messages
         self.source = b""  # the file's bytes, and where each raw table lies in them
         self.spans: dict[str, tuple[int, int]] = {}
+        # CRC-32 recorded for each raw table's bytes, and the tables already checked
+        # against it (shared by copies: they share the bytes).
+        self.crcs: dict[str, int] = {}
+        self.verified: set[str] = set()
+        # CRC-32 of each verified raw table without its closing brace: appending to the
+        # table continues from it, so its bytes are summed once per command, not twice.
+        self.prefix_crcs: dict[str, int] = {}
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -95,14 +115,19 @@ class Tables(dict[str, dict[str, Doc]]):
         raw = self.raw.get(name)
         if raw is None:
             raise KeyError(name)
+        # Bytes that match their checksum are exactly what pmo wrote, from values it had
+        # checked: their values need no second check (it would cost more than the parse).
+        # Anything else (edited, written by another tool) is checked value by value.
+        trusted = name in self.crcs and self.verify(name)
+        crc_note = "" if self.verify(name) else " (its checksum does not match either)"
         try:
-            table = check_table(name, loads(raw))
+            table = check_table(name, loads(raw), validate=not trusted)
         except orjson.JSONDecodeError:
             raise StoreError(
-                self.path, f"not valid JSON in table {name!r}: truncated or corrupt"
+                self.path, f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}"
             ) from None
         except TableError as exc:
-            raise StoreError(self.path, str(exc)) from None
+            raise StoreError(self.path, f"{exc}{crc_note}") from None
         for doc_id, doc in self.appends.pop(name, []):
             table[doc_id] = doc
         dict.__setitem__(self, name, table)
@@ -111,6 +136,29 @@ class Tables(dict[str, dict[str, Doc]]):
 
     def is_raw(self, name: str) -> bool:
         return name in self.raw
+
+    def verify(self, name: str) -> bool:
+        """True if a raw table's bytes match the checksum recorded for them (or none is)."""
+        if name in self.verified or name not in self.crcs or name not in self.raw:
+            return True
+        raw = self.raw[name]
+        prefix = zlib.crc32(raw[:-1])
+        if zlib.crc32(raw[-1:], prefix) != self.crcs[name]:
+            return False
+        self.prefix_crcs[name] = prefix
+        self.verified.add(name)
+        return True
+
+    def usable_raw(self, name: str) -> bool:
+        """True if a raw table's bytes may be used without parsing them.  A table whose
+        bytes do not match their checksum is parsed now instead: kept as a hand edit if it
+        parses and checks out, refused (StoreError) as damaged if not."""
+        if name not in self.raw:
+            return False
+        if self.verify(name):
+            return True
+        self[name]
+        return False
 
     def find_raw(self, name: str, field: str, value: str) -> tuple[str, Doc] | None:
         """One document of a still unparsed table, by a plain-ASCII field value, without
@@ -124,6 +172,8 @@ class Tables(dict[str, dict[str, Doc]]):
         if name not in self.raw or self.appends.get(name) or name not in self.spans:
             return None
         if not value.isascii() or '"' in value or "\\" in value:
+            return None
+        if not self.usable_raw(name):
             return None
         start, stop = self.spans[name]
         src = self.source
@@ -146,7 +196,7 @@ class Tables(dict[str, dict[str, Doc]]):
             return None
         if not isinstance(doc, dict) or doc.get(field) != value:
             return None
-        return doc_id.decode(), doc
+        return doc_id.decode(), doc  # (its bytes match their checksum: see _parse)
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.raw or dict.__contains__(self, name):
@@ -195,17 +245,20 @@ class Tables(dict[str, dict[str, Doc]]):
         new.path = self.path
         new.source = self.source
         new.spans = self.spans
+        new.crcs = self.crcs
+        new.verified = self.verified
+        new.prefix_crcs = self.prefix_crcs
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
-        """Add a document to a table that stays unparsed; returns its id."""
+        """Add a document to a table that stays unparsed (see can_append_raw); returns its id."""
         doc_id = str(self.next_ids[name])
         self.next_ids[name] += 1
         self.appends.setdefault(name, []).append((doc_id, doc))
         return doc_id
 
     def can_append_raw(self, name: str) -> bool:
-        return name in self.raw and name in self.next_ids
+        return name in self.next_ids and self.usable_raw(name)
 
 
 def next_id(table: dict[str, Doc]) -> int:
@@ -218,25 +271,34 @@ Chunk = bytes | memoryview
 def serialize(tables: Tables) -> list[Chunk]:
     """The file's bytes, as chunks to write in order (unparsed tables are written from the
     bytes they were read from, never copied): one table per line, meta recording each
-    line's length and the next document id of each table."""
+    line's length, its CRC-32 and the next document id of each table.  Raw tables are
+    checked against their recorded checksum first: bytes that do not match are parsed
+    (refused if damaged), never carried over as they are."""
     names = [n for n in TABLES if n in tables] + [
         n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
     ]
     lines: dict[str, list[Chunk]] = {}
     layout: dict[str, int] = {}
+    crcs: dict[str, int] = {}
     next_ids: dict[str, int] = {}
     for name in names:
         if name == "meta":
             continue
         chunks: list[Chunk]
-        if tables.is_raw(name):
+        crc: int | None = None
+        if tables.usable_raw(name):
             raw = tables.raw[name]
             extra = tables.appends.get(name, [])
             if extra:
                 body = b",".join(b'"%s":%s' % (i.encode(), dumps(d)) for i, d in extra)
                 chunks = [raw[:-1], b"," if len(raw) > 2 else b"", body, b"}"]
+                crc = tables.prefix_crcs.get(name)
+                if crc is not None:
+                    for chunk in chunks[1:]:
+                        crc = zlib.crc32(chunk, crc)
             else:
                 chunks = [raw]
+                crc = tables.crcs.get(name)  # (verified by usable_raw)
             next_ids[name] = tables.next_ids[name]
         else:
             table = dict.__getitem__(tables, name)
@@ -247,10 +309,16 @@ def serialize(tables: Tables) -> list[Chunk]:
             next_ids[name] = known
         lines[name] = chunks
         layout[name] = sum(len(c) for c in chunks)
+        if crc is None:
+            crc = 0
+            for chunk in chunks:
+                crc = zlib.crc32(chunk, crc)
+        crcs[name] = crc
     meta = dict.get(tables, "meta") or {}
     meta = {k: dict(v) for k, v in meta.items()}
     first = meta.setdefault("1", {})
     first["layout"] = layout
+    first["crc"] = crcs
     first["next_ids"] = next_ids
     out: list[Chunk] = [b'{"meta":', dumps(meta)]
     for name in names:
@@ -302,9 +370,14 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         first = meta["1"]
         layout = first["layout"]
         counters = first["next_ids"]
+        crcs = first["crc"]
     except (KeyError, TypeError, orjson.JSONDecodeError):
         return None
     if not isinstance(layout, dict) or set(layout) != set(pieces):
+        return None
+    if not isinstance(crcs, dict) or set(crcs) != set(pieces):
+        return None  # no checksums (an older pmo, or edited): parse it whole
+    if not all(type(v) is int for v in crcs.values()):
         return None
     if any(layout[name] != len(body) for name, body in pieces.items()):
         return None
@@ -312,6 +385,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
     tables.raw = dict(pieces)
     tables.source = raw
     tables.spans = spans
+    tables.crcs = dict(crcs)
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
     try:

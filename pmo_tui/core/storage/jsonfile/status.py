@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from itertools import compress, repeat
 from operator import is_, methodcaller
@@ -21,7 +22,9 @@ Doc = dict[str, Any]
 
 
 def status_path(db: Path) -> Path:
-    return db.with_name(db.name + ".status")
+    """Beside the real data file (a linked data file has one status file, not one per link)."""
+    real = Path(os.path.realpath(db))
+    return real.with_name(real.name + ".status")
 
 
 def running_by_user(
@@ -62,10 +65,19 @@ def render(sig: tuple[int, int, int], running: dict[str, Doc]) -> bytes:
 def read_running(db: Path, sig: tuple[int, int, int]) -> dict[str, Doc] | None:
     """Running timers by user from the status file if it was written for ``sig``."""
     try:
-        with open(status_path(db), "rb") as fh:
+        # Never through a link, never waiting on a FIFO a teammate put there.
+        fd = os.open(status_path(db), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
             data = json.loads(fh.read())
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
     if not isinstance(data, dict) or data.get("sig") != list(sig):
         return None
     running = data.get("running")

@@ -22,18 +22,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ...errors import StoreError
+from ...errors import StoreError, UseCaseError
 from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
-from . import layout
+from . import files, layout
 from . import status as status_file
 from .layout import TABLES, TableError, Tables, loads
-
-if TYPE_CHECKING:
-    from tinydb import TinyDB
 
 Signature = tuple[int, int, int]
 __all__ = [
@@ -70,10 +66,20 @@ def default_project() -> Project:
     return Project(key="PMO", name="pmo", columns=list(DEFAULT_COLUMNS))
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def lock_timeout_from_env() -> float:
+    """``PMO_LOCK_TIMEOUT`` in seconds; a bad value is the user's setting, not the file's."""
+    value = os.environ.get("PMO_LOCK_TIMEOUT")
+    if value is None or not value.strip():
+        return LOCK_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86400:  # (also refuses nan and inf)
+        raise UseCaseError(
+            f"PMO_LOCK_TIMEOUT must be a number of seconds from 0 to 86400, not {value!r}"
+        )
+    return seconds
 
 
 class Store:
@@ -88,9 +94,13 @@ class Store:
         auto_refresh: bool = True,
         create_parent: bool = True,
     ) -> None:
+        # ``path`` is the name the user gave (shown in messages); ``real_path`` is the file
+        # it names once links are followed: pmo locks, reads and replaces that one, in its
+        # own folder, so a link to a shared file stays a link and never forks it.
         self.path = Path(path).expanduser()
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.status_path = self.path.with_name(self.path.name + ".status")
+        self.real_path = files.real_path(self.path)
+        self.lock_path = self.real_path.with_name(self.real_path.name + ".lock")
+        self.status_path = self.real_path.with_name(self.real_path.name + ".status")
         self.seed = seed
         # Only pmo's default location is created on first use; an explicit path whose
         # folder does not exist is a typo, refused rather than silently created.
@@ -99,7 +109,7 @@ class Store:
         # file watcher, so it learns of every outside change and redraws for it.
         self.auto_refresh = auto_refresh
         if lock_timeout is None:
-            lock_timeout = float(os.environ.get("PMO_LOCK_TIMEOUT", LOCK_TIMEOUT))
+            lock_timeout = lock_timeout_from_env()
         self.lock_timeout = lock_timeout
         self._mutex = threading.RLock()
         # Committed snapshot: never mutated in place, so any thread may read it at any time.
@@ -113,7 +123,6 @@ class Store:
         self._held_fd: int | None = None
         self.prev_signature: Signature | None = None  # the file's, when the tx began
         self._dirty = False
-        self._db: TinyDB | None = None
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None  # (cards, key->id)
         self.generation = 0  # bumped whenever the committed data changes
         # Hooks run inside a transaction after the data file is replaced (derived files).
@@ -143,16 +152,6 @@ class Store:
         assert self._data is not None
         return self._data
 
-    @property
-    def db(self) -> TinyDB:
-        """A TinyDB view of the current data, for queries (writes go through insert/update)."""
-        from tinydb import TinyDB  # only queries need it; the CLI's writes do not
-
-        self.read()
-        if self._db is None:
-            self._db = TinyDB(self, storage=_storage_class())
-        return self._db
-
     def reload(self) -> Tables:
         """Re-read the file if it changed (waits for a transaction of another thread)."""
         with self._mutex:
@@ -167,7 +166,7 @@ class Store:
     def changed_on_disk(self) -> bool:
         """True if another process replaced the file since we last read it."""
         try:
-            sig = file_signature(os.stat(self.path))
+            sig = file_signature(os.stat(self.real_path))
         except FileNotFoundError:
             return self._sig is not None
         except OSError:
@@ -203,32 +202,34 @@ class Store:
 
     def _refresh(self) -> None:
         try:
-            st = os.stat(self.path)
+            st = os.stat(self.real_path)
         except FileNotFoundError:
             if self._data is None or self._sig is not None:
                 self._set_data(seed_tables(default_project() if self.seed else None), None)
             return
         except OSError as exc:
-            raise StoreError(self.path, _os_reason(exc)) from None
+            raise StoreError(self.path, files.os_reason(exc)) from None
         if self._data is not None and file_signature(st) == self._sig:
             return
         self._load()
 
     def _load(self) -> None:
         path = self.path
-        if path.is_dir():
+        files.check_links(path)
+        if os.path.isdir(self.real_path):
             raise StoreError(path, "is a directory, not a data file")
         try:
-            fd = os.open(path, os.O_RDONLY)
+            # Never waits on a FIFO, never follows a link put at the real path since.
+            fd = files.open_regular(self.real_path, os.O_RDONLY)
         except OSError as exc:
-            raise StoreError(path, _os_reason(exc)) from None
+            raise StoreError(path, files.os_reason(exc)) from None
         try:
             st = os.fstat(fd)
             with os.fdopen(os.dup(fd), "rb") as fh:
                 raw = fh.read()
         except OSError as exc:
             os.close(fd)
-            raise StoreError(path, _os_reason(exc)) from None
+            raise StoreError(path, files.os_reason(exc)) from None
         try:
             data = self._validate(raw)
         except StoreError:
@@ -238,7 +239,7 @@ class Store:
         version = data["meta"]["1"]["schema_version"]
         if version < SCHEMA_VERSION:
             data = self._migrate(data, version, raw)
-            st = os.stat(path)
+            st = os.stat(self.real_path)
         self._set_data(data, file_signature(st))
 
     def _hold(self, fd: int) -> None:
@@ -319,18 +320,23 @@ class Store:
         """Upgrade an older file in place, after keeping a backup copy of it."""
         with self._locked():
             # Another process may have migrated it while we waited for the lock.
-            with open(self.path, "rb") as fh:
+            with open(self.real_path, "rb") as fh:
                 current = fh.read()
             if current != raw:
                 data = self._validate(current)
                 version = data["meta"]["1"]["schema_version"]
                 if version == SCHEMA_VERSION:
                     return data
-            import shutil
-
             data.materialize()
-            backup = self.path.with_name(f"{self.path.name}.bak-v{version}")
-            shutil.copy2(self.path, backup)
+            real = self.real_path
+            backup = real.with_name(f"{real.name}.bak-v{version}")
+            try:  # (never through a link planted at the backup's name)
+                files.copy_beside(real, backup)
+            except OSError as exc:
+                reason = files.os_reason(exc, folder=real.parent)
+                raise StoreError(
+                    self.path, f"cannot keep a backup before upgrading it: {reason}"
+                ) from None
             while version < SCHEMA_VERSION:
                 MIGRATIONS[version](data)
                 version += 1
@@ -342,7 +348,6 @@ class Store:
         data.path = self.path
         self._data = data
         self._sig = sig
-        self._db = None
         self.generation += 1
 
     # ----------------------------------------------------------------- writing
@@ -371,10 +376,12 @@ class Store:
                     work = self._work
                     self._write_file(work)
                     self._data = work
-                    self._db = None
                     self.generation += 1
+                    # Committed: from here on nothing may report the write as failed.
+                    # The hooks write derived files (caches); a failure there costs speed.
                     for hook in self.after_write:
-                        hook(self, work)
+                        with contextlib.suppress(StoreError, OSError):
+                            hook(self, work)
             finally:
                 self._tx_thread = None
                 self._work = None
@@ -413,7 +420,6 @@ class Store:
             # An unparsed table (the history): append without parsing it.
             self._require_tx()
             self._dirty = True
-            self._db = None
             return work.append_raw(table, doc)
         rows = self._table(table)
         if doc_id is None:
@@ -424,7 +430,6 @@ class Store:
         index = self._index
         if table == "cards" and index is not None and index[0] is rows:
             index[1][doc["key"]] = doc_id
-        self._db = None
         return doc_id
 
     def reserve_id(self, table: str) -> str:
@@ -454,18 +459,13 @@ class Store:
         doc = dict(rows[doc_id])
         doc.update(fields)
         rows[doc_id] = doc
-        self._db = None
         return doc
 
     def remove(self, table: str, doc_id: str) -> Doc | None:
         rows = self._table(table)
-        self._db = None
         if table == "cards":
             self._index = None
         return rows.pop(doc_id, None)
-
-    def _data_for_tinydb(self) -> Tables:
-        return self.read()
 
     def _require_tx(self) -> None:
         if self._tx_thread != threading.get_ident():
@@ -476,67 +476,133 @@ class Store:
         if self._lock_owner == threading.get_ident():  # re-entrant (migration inside a tx)
             yield
             return
-        fd = self._open_lock_file()
+        deadline = time.monotonic() + self.lock_timeout
+        fd, created = self._acquire_lock_file(deadline)
         try:
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.002
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                        raise StoreError(self.path, f"cannot lock: {_os_reason(exc)}") from None
-                    if time.monotonic() >= deadline:
-                        raise StoreError(
-                            self.path,
-                            f"lock not obtained within {self.lock_timeout:g} s"
-                            f" (another pmo is writing; lock file {self.lock_path.name})",
-                        ) from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.05)
-            self._lock_owner = threading.get_ident()
+            dir_fd = self._acquire_folder_lock(deadline, fd)
             try:
-                yield
+                self._lock_owner = threading.get_ident()
+                try:
+                    yield
+                except BaseException:
+                    if created:  # a refused file gets no stray lock file beside it
+                        self._drop_lock_file(fd)
+                    raise
+                finally:
+                    self._lock_owner = None
             finally:
-                self._lock_owner = None
+                if dir_fd is not None:
+                    os.close(dir_fd)
         finally:
             os.close(fd)  # closing releases the lock
 
-    def _open_lock_file(self) -> int:
-        parent = self.path.parent
+    def _acquire_lock_file(self, deadline: float) -> tuple[int, bool]:
+        """The lock file, opened and locked; the timeout bounds every wait.
+
+        Someone may delete or replace the lock file while another process holds it or waits
+        on it: a lock on a file that no longer has the lock's name excludes nobody, so after
+        locking, check that the name still leads to the locked file, and start again if not."""
+        delay = 0.002
+        while True:
+            fd, created = self._open_lock_file()
+            try:
+                if self._try_flock(fd, deadline, delay):
+                    if files.same_file(fd, self.lock_path):
+                        return fd, created
+                    created = False
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    self.path,
+                    f"lock not obtained within {self.lock_timeout:g} s: its lock file"
+                    f" {self.lock_path} keeps being replaced",
+                )
+
+    def _try_flock(self, fd: int, deadline: float, delay: float) -> bool:
+        """Wait for an exclusive flock until the deadline (StoreError when it passes)."""
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise StoreError(self.path, f"cannot lock: {files.os_reason(exc)}") from None
+                if time.monotonic() >= deadline:
+                    holders = files.lock_holders(fd)
+                    who = f"{holders} holds it" if holders else "another pmo is writing"
+                    raise StoreError(
+                        self.path,
+                        f"lock not obtained within {self.lock_timeout:g} s ({who}; lock file"
+                        f" {self.lock_path}). Try again when it is done; if it never ends,"
+                        " stop that process (set PMO_LOCK_TIMEOUT to wait longer)",
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+
+    def _acquire_folder_lock(self, deadline: float, lock_fd: int) -> int | None:
+        """Also lock the data file's folder, which nobody can delete from under us while
+        the data file is in it: deleting the lock file while a writer holds it then lets
+        no second writer in.  None if the folder cannot be opened (locked by file only)."""
+        folder = self.real_path.parent
+        try:
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            self._try_flock(dir_fd, deadline, 0.002)
+        except BaseException:
+            os.close(dir_fd)
+            raise
+        return dir_fd
+
+    def _drop_lock_file(self, fd: int) -> None:
+        """Remove the lock file this transaction created, if the data file was refused or
+        never written (a waiter on it sees the name gone and starts again)."""
+        if os.path.exists(self.real_path) and self._sig is not None:
+            return  # the file is ours and in use: keep its lock file
+        if files.same_file(fd, self.lock_path):
+            with contextlib.suppress(OSError):
+                os.unlink(self.lock_path)
+
+    def _open_lock_file(self) -> tuple[int, bool]:
+        parent = self.real_path.parent
         if not parent.is_dir():
             if not self.create_parent:
-                raise StoreError(self.path, f"its folder {parent} does not exist")
+                raise StoreError(self.path, f"its folder {self.path.parent} does not exist")
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
-                    self.path, f"cannot create its folder: {_os_reason(exc)}"
+                    self.path, f"cannot create its folder: {files.os_reason(exc)}"
                 ) from None
+        files.check_links(self.path)
         try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        except PermissionError:
-            try:  # a lock file made by a teammate: flock works on a read-only descriptor
-                fd = os.open(self.lock_path, os.O_RDONLY)
-            except OSError as exc:
-                raise StoreError(self.path, f"cannot open lock file: {_os_reason(exc)}") from None
+            data = os.stat(self.real_path)
+        except OSError:
+            data = None
+        try:
+            return files.open_lock(self.lock_path, data)
         except OSError as exc:
-            raise StoreError(self.path, f"cannot open lock file: {_os_reason(exc)}") from None
-        return fd
+            reason = files.os_reason(exc, folder=parent)
+            raise StoreError(
+                self.path, f"cannot open lock file {self.lock_path}: {reason}"
+            ) from None
 
     def _write_file(self, data: Tables) -> None:
         """Replace the data file atomically, keeping its permission bits and group."""
         payload = layout.serialize(data)
         self._remove_stale_temps()
-        self._sig = self.write_atomic(self.path, payload, durable=True, hold=True)
+        self._sig = self.write_atomic(self.real_path, payload, durable=True, hold=True)
 
     def _remove_stale_temps(self) -> None:
         """Temp files of writers that were killed mid-write (we hold the lock, so no live
         writer owns one)."""
         with contextlib.suppress(OSError):
-            for entry in os.scandir(self.path.parent):
-                if entry.name.startswith(f".{self.path.name}.tmp-"):
+            for entry in os.scandir(self.real_path.parent):
+                if entry.name.startswith(f".{self.real_path.name}.tmp-"):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
@@ -551,16 +617,18 @@ class Store:
         """Write ``payload`` to ``target`` via a temp file and rename; returns its signature.
         With ``hold``, the new file stays open (see :meth:`_hold`)."""
         try:
-            old = os.stat(self.path)
+            old = os.stat(self.real_path)
         except FileNotFoundError:
             old = None
         directory = target.parent
         try:
             # (not tempfile.mkstemp: importing tempfile costs more than this whole write)
             tmp = str(directory / f".{target.name}.tmp-{os.getpid()}-{os.urandom(6).hex()}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # O_EXCL|O_NOFOLLOW: never created through a link planted at that name.
+            fd = files.open_regular(Path(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
-            raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
+            reason = files.os_reason(exc, folder=directory)
+            raise StoreError(self.path, f"cannot write: {reason}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 for chunk in [payload] if isinstance(payload, bytes) else payload:
@@ -571,7 +639,7 @@ class Store:
                     with contextlib.suppress(OSError):
                         os.fchown(fh.fileno(), -1, old.st_gid)
                 else:
-                    os.fchmod(fh.fileno(), 0o666 & ~_umask())
+                    os.fchmod(fh.fileno(), 0o666 & ~files._umask())
                 if durable:
                     os.fsync(fh.fileno())
                 held = os.dup(fh.fileno()) if hold else None
@@ -584,7 +652,8 @@ class Store:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            raise StoreError(self.path, f"cannot write: {_os_reason(exc)}") from None
+            reason = files.os_reason(exc, folder=directory, target=target)
+            raise StoreError(self.path, f"cannot write: {reason}") from None
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -619,37 +688,3 @@ def write_status_file(store: Store, data: Tables) -> None:
         store.write_atomic(
             store.status_path, status_file.render(store.signature, running), durable=False
         )
-
-
-def _storage_class() -> type[Any]:
-    from tinydb.storages import Storage
-
-    class _StoreStorage(Storage):
-        """TinyDB storage that reads and writes the Store's in-memory tables.
-
-        Disk I/O happens once per transaction in :meth:`Store.transaction`, not per TinyDB call.
-        """
-
-        def __init__(self, store: Store) -> None:
-            self._store = store
-
-        def read(self) -> Tables:
-            return self._store._data_for_tinydb()
-
-        def write(self, data: dict[str, dict[str, Any]]) -> None:
-            # TinyDB updates documents in place, which would change the committed snapshot
-            # that other threads read.  Writes go through Store.insert/update/remove instead.
-            raise NotImplementedError("pmo's TinyDB view is read-only: use Store.insert/update")
-
-        def close(self) -> None:
-            pass
-
-    return _StoreStorage
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory, not a data file"
-    return exc.strerror or str(exc)

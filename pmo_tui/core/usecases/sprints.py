@@ -123,14 +123,16 @@ def new_sprint(
     goal: str | None = None,
     capacity: int | str | None = None,
     work_days: WorkDays = calendar.WORK_DAYS,
+    project: str | None = None,
 ) -> Change:
-    """Plan a sprint (state ``planned``); fields not given take :func:`sprint_defaults`.
-    ``end`` wins over ``length_days`` (calendar days, ending on a work day)."""
+    """Plan a sprint (state ``planned``) in the session's project (or ``project``); fields
+    not given take :func:`sprint_defaults`.  ``end`` wins over ``length_days`` (calendar
+    days, ending on a work day)."""
     fields = validate.sprint_fields(name=name, goal=goal, start=start, end=end, capacity=capacity)
     work_days = tuple(work_days)
     with s.storage.transaction():
-        project = s.project()
-        defaults = sprint_defaults(s, project.key, work_days=work_days)
+        proj = s.project(project)
+        defaults = sprint_defaults(s, proj.key, work_days=work_days)
         if "start" not in fields:
             fields["start"] = defaults["start"]
         if "end" not in fields:
@@ -143,14 +145,14 @@ def new_sprint(
         fields.setdefault("name", defaults["name"])
         if capacity is None:
             fields["capacity"] = defaults["capacity"]
-        if any(sp.name.casefold() == fields["name"].casefold() for sp in s.sprints(project.key)):
-            raise UseCaseError(f"a sprint named {fields['name']!r} exists in {project.key}")
+        if any(sp.name.casefold() == fields["name"].casefold() for sp in s.sprints(proj.key)):
+            raise UseCaseError(f"a sprint named {fields['name']!r} exists in {proj.key}")
         sid = s.storage.reserve_id("sprints")
         while s.storage.sprint(sid) is not None:  # an id taken by an imported sprint
             sid = s.storage.reserve_id("sprints")
         doc: Doc = {
             "id": sid,
-            "project": project.key,
+            "project": proj.key,
             "name": fields["name"],
             "goal": fields.get("goal", ""),
             "start": fields["start"],
@@ -335,7 +337,7 @@ def close_sprint(
         if carry_over == "new":  # closed first: the new sprint's defaults count this one
             fields = {"state": "closed", "closed_at": iso(closed_at), "report": dict(result)}
             patches = [update_row(s, "sprints", str(sprint.id), fields)]
-            made = new_sprint(s, work_days=work_days)
+            made = new_sprint(s, work_days=work_days, project=sprint.project)
             patches += made.patches
             target = Sprint.from_doc(made.patches[0].after or {})
         else:

@@ -107,10 +107,18 @@ class _Scope:
                 if d.get("sprint") == sprint.id]  # fmt: skip
         self.docs = [d for d in mine if not d.get("archived")]
         self.keys = {d["key"] for d in self.docs}
+        if sprint.state == "closed" and isinstance(sprint.report, dict):
+            # the scope at close, before the carry-over moved the open cards away
+            self.keys = set()
+            for name in ("completed", "not_completed"):
+                part = sprint.report.get(name)
+                if isinstance(part, dict):
+                    self.keys.update(str(k) for k in part.get("cards") or [])
         archived = {d["key"] for d in mine if d.get("archived")}
         self.committed = {str(c.get("key")): c for c in sprint.commitment}
         self.points = {k: _points(c) for k, c in self.committed.items()}
         self.points.update({d["key"]: _points(d) for d in mine})
+        self._look_up(s, self.keys)
         self.added: set[str] = set()
         self.removed: set[str] = set()
         self.reestimated: dict[str, Doc] = {}
@@ -141,7 +149,11 @@ class _Scope:
                     self.removed.add(key)
             else:
                 self._reestimate(key, event)
-        for key in self.removed - self.keys - set(self.points):  # gone elsewhere: points now
+        self._look_up(s, self.removed)
+
+    def _look_up(self, s: Session, keys: set[str]) -> None:
+        """Points of cards no longer in the sprint (carried over, moved): as they are now."""
+        for key in keys - set(self.points):
             card = s.storage.card(key)
             self.points[key] = _points(card) if card else 0
 
@@ -162,8 +174,8 @@ class _Scope:
         return (self.added & self.keys) - set(self.committed)
 
     def removed_keys(self) -> set[str]:
-        """Committed or added after the start, and out of scope now."""
-        return (self.removed & (set(self.committed) | self.added)) - self.keys
+        """Committed, taken out (or archived) after the start, and out of scope now."""
+        return (self.removed & set(self.committed)) - self.keys
 
     def reestimated_part(self) -> Doc:
         keys = sorted((k for k in self.reestimated if k in self.keys), key=card_number)
@@ -192,7 +204,8 @@ def close_report(s: Session, sprint: Sprint) -> Doc:
     ``committed`` is the commitment taken at start (points as they were then);
     ``completed`` and ``not_completed`` split the cards in scope now (not archived) by
     whether they are in a done column; ``added``/``removed`` are the scope change since
-    the start (see :func:`scope_changes`); their points are the cards' points now."""
+    the start (see :func:`scope_changes`): added cards count their points now, removed
+    (committed) cards the points they were committed with."""
     scope = _Scope(s, sprint)
     done = scope.completed()
     committed_points = {k: _points(c) for k, c in scope.committed.items()}

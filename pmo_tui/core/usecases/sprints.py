@@ -257,8 +257,8 @@ def commitment(s: Session, sprint: Sprint) -> list[Doc]:
     """The sprint's scope as a snapshot: keys with their points and estimates."""
     out = [
         {"key": d["key"], "points": d.get("points"), "estimate": d.get("estimate")}
-        for d in s.card_docs(project=sprint.project)
-        if d.get("sprint") == sprint.id
+        for d in s.storage.cards(sprint.project)
+        if d.get("sprint") == sprint.id and not d.get("archived")
     ]
     return sorted(out, key=lambda d: card_number(d["key"]))
 

@@ -271,3 +271,29 @@ def test_one_write(tmp_path: Path) -> None:
     generation = board.store.generation
     fill_demo(board, today=PAST_DAY)
     assert board.store.generation == generation + 1
+
+
+def test_demo_sprint_figures(filled: tuple[Board, int]) -> None:
+    """What `pmo sprint show` reads from the demo: the active sprint started in the past
+    with scope added and a card re-estimated since; the closed ones with their reports."""
+    from pmo_tui.core.reports import sprints as figures
+
+    board, _ = filled
+    s1, s2, s3, s4 = board.sprints()
+    active = figures.sprint_summary(board.session, s3)
+    titles = {c.key: c.title for c in board.cards(archived=True)}
+    added = {titles[k] for k in active["scope_changes"]["added"]["cards"]}
+    assert added == {"Fix off-by-one in sprint day count", "Dark theme contrast fixes"}
+    assert [titles[k] for k in active["scope_changes"]["re_estimated"]["cards"]] == [
+        "Sprint close report screen"
+    ]
+    assert active["scope_changes"]["re_estimated"]["points"] == 2  # 3 -> 5
+    assert active["velocity"] == figures.velocity([s1, s2]) and active["days_left"] >= 1
+    assert 0 < active["completed"] < active["scope"]
+    closed = figures.sprint_summary(board.session, s2)
+    assert closed["report"] == s2.report and closed["days_left"] == 0
+    assert s2.report is not None
+    assert [titles[k] for k in s2.report["removed"]["cards"]] == ["Dark theme contrast fixes"]
+    rows = figures.sprint_rows(board.session)
+    assert [r["state"] for r in rows] == ["closed", "closed", "active", "planned"]
+    assert rows[3]["committed"] == sum(c.points or 0 for c in board.cards() if c.sprint == s4.id)

@@ -467,3 +467,16 @@ def test_scrum_project_starts_with_a_planned_sprint(s: Session, path: Path) -> N
     assert [p.table for p in change.patches] == ["projects", "sprints"]
     projects.create_project(s, "OPS", template="kanban")
     assert s.sprints("OPS") == []
+
+
+def test_a_re_estimate_in_the_second_of_the_start(s: Session) -> None:
+    """Times are stored to the second: a re-estimate in the same second as the start
+    counts only if it changed the committed values (it came after the snapshot)."""
+    sprints.new_sprint(s, "A", start="2026-11-16")
+    sprints.add_to_sprint(s, "A", ["PMO-1", "PMO-2"])
+    cards.set_points(s, "PMO-1", 4)  # before the start, same second: committed with 4
+    sprints.start_sprint(s, "A")
+    cards.set_points(s, "PMO-2", 6)  # after the start, same second: 5 -> 6
+    changes = figures.scope_changes(s, sprint(s, "A"))
+    assert changes["re_estimated"] == {"points": 1, "estimate": 0, "cards": ["PMO-2"]}
+    assert changes["added"] == part(0) and changes["removed"] == part(0)

@@ -148,7 +148,7 @@ class _Scope:
             elif kind == "archived":
                 if key in archived:
                     self.removed.add(key)
-            else:
+            elif ts > start or self._after_snapshot(key, event):
                 self._reestimate(key, event)
         self._look_up(s, self.removed)
 
@@ -157,6 +157,15 @@ class _Scope:
         for key in keys - set(self.points):
             card = s.storage.card(key)
             self.points[key] = _points(card) if card else 0
+
+    def _after_snapshot(self, key: str, event: Doc) -> bool:
+        """For a re-estimate in the very second of the start (times are stored to the
+        second): after the commitment snapshot if it changed the committed values."""
+        snap = self.committed.get(key)
+        old = event.get("from")
+        if snap is None or not isinstance(old, dict):
+            return True
+        return all(old.get(f) == snap.get(f) for f in ("points", "estimate"))
 
     def _reestimate(self, key: str, event: Doc) -> None:
         old = event.get("from") if isinstance(event.get("from"), dict) else {}

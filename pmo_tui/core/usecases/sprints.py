@@ -196,7 +196,10 @@ def edit_sprint(s: Session, sprint_text: str, **given: Any) -> Change:
 # ---------------------------------------------------------------------------- scope
 def add_to_sprint(s: Session, sprint_text: str, keys: list[str]) -> Change:
     """Put cards into a sprint's scope (after its start this is scope added).  All or
-    nothing: one refused card refuses the lot, naming it."""
+    nothing: one refused card refuses the lot, naming it.  Refused: a closed sprint, an
+    archived card, a card of another project.  A card in another open sprint moves here
+    (a note says from where); a done card is accepted (finished unplanned work: scope
+    added and completed); a card already here is left alone with a note."""
     with s.storage.transaction():
         sprint = s.resolve_sprint(sprint_text)
         if sprint.state == "closed":
@@ -228,7 +231,9 @@ def add_to_sprint(s: Session, sprint_text: str, keys: list[str]) -> Change:
 
 
 def remove_from_sprint(s: Session, keys: list[str]) -> Change:
-    """Take cards out of their sprint (back to the backlog).  All or nothing."""
+    """Take cards out of their sprint (back to the backlog; after the start this is scope
+    removed).  All or nothing.  Refused: an archived card, a card of a closed sprint (its
+    done work belongs to that sprint's report).  A card in no sprint: a note, no change."""
     with s.storage.transaction():
         patches: list[Patch] = []
         notes: list[str] = []

@@ -11,6 +11,7 @@ from ..errors import UseCaseError
 from ..model import TEMPLATES, Project
 from . import validate
 from .session import Session
+from .sprints import new_sprint
 
 
 def create_project(
@@ -35,7 +36,5 @@ def create_project(
         s.storage.insert("projects", project.to_doc())
         patches = [Patch("projects", pkey, None, project.to_doc())]
         if template == "scrum":
-            from .sprints import new_sprint  # sprints imports this module's neighbours
-
             patches += new_sprint(s, project=pkey, work_days=work_days).patches
     return Change(f"create project {pkey}", patches)

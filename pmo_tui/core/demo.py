@@ -1,13 +1,16 @@
 """Sample data for ``pmo init --demo``: a small software team's last six weeks.
 
-:func:`fill_demo` fills an empty project with about forty cards, two closed sprints and an
-active one, and three weeks of time entries by four people, so that every screen (board,
-backlog, sprint, timesheet, burndown) has something to show.
+:func:`fill_demo` fills an empty project with about forty cards, two closed sprints (with
+their reports), an active one started six work days ago (scope added and a card
+re-estimated since), the next one planned with the defaults of a new sprint, and three
+weeks of time entries by four people, so that every screen (board, backlog, sprint,
+timesheet, burndown) has something to show.
 
 The history is not written by hand: it is replayed through the ordinary use cases of
 :mod:`pmo_tui.core.usecases` with the session's clock set to moments in the past, so the
 events, ``started``/``done`` stamps and time entries are exactly what real use would leave
-behind; sprints are planned, started and closed by the sprint use cases.  Everything
+behind; sprints are planned, edited, filled, emptied, started and closed by the sprint
+use cases only (:mod:`pmo_tui.core.usecases.sprints`).  Everything
 happens in one storage transaction: the file is written once, and a failure leaves it
 untouched.  The result depends only on ``today``, ``seed``, the local time zone and
 the project's columns.

@@ -480,3 +480,15 @@ def test_a_re_estimate_in_the_second_of_the_start(s: Session) -> None:
     changes = figures.scope_changes(s, sprint(s, "A"))
     assert changes["re_estimated"] == {"points": 1, "estimate": 0, "cards": ["PMO-2"]}
     assert changes["added"] == part(0) and changes["removed"] == part(0)
+
+
+def test_redo_close_after_undo(s: Session, clock: Clock) -> None:
+    run_sprint(s, clock)
+    clock.at(17)
+    change = sprints.close_sprint(s, "S", carry_over="new")
+    report = sprint(s, "S").report
+    undone = apply_change(s, change.inverse())
+    apply_change(s, undone.inverse())  # redo
+    assert sprint(s, "S").state == "closed" and sprint(s, "S").report == report
+    made = sprint(s, "Sprint 2")
+    assert card(s, "PMO-2")["sprint"] == card(s, "PMO-6")["sprint"] == made.id

@@ -1,13 +1,16 @@
 """Sample data for ``pmo init --demo``: a small software team's last six weeks.
 
-:func:`fill_demo` fills an empty project with about forty cards, two closed sprints and an
-active one, and three weeks of time entries by four people, so that every screen (board,
-backlog, sprint, timesheet, burndown) has something to show.
+:func:`fill_demo` fills an empty project with about forty cards, two closed sprints (with
+their reports), an active one started six work days ago (scope added and a card
+re-estimated since), the next one planned with the defaults of a new sprint, and three
+weeks of time entries by four people, so that every screen (board, backlog, sprint,
+timesheet, burndown) has something to show.
 
 The history is not written by hand: it is replayed through the ordinary use cases of
 :mod:`pmo_tui.core.usecases` with the session's clock set to moments in the past, so the
 events, ``started``/``done`` stamps and time entries are exactly what real use would leave
-behind; sprints are planned, started and closed by the sprint use cases.  Everything
+behind; sprints are planned, edited, filled, emptied, started and closed by the sprint
+use cases only (:mod:`pmo_tui.core.usecases.sprints`).  Everything
 happens in one storage transaction: the file is written once, and a failure leaves it
 untouched.  The result depends only on ``today``, ``seed``, the local time zone and
 the project's columns.
@@ -158,6 +161,10 @@ SPRINTS: tuple[tuple[str, str, int], ...] = (
     ("Sprint 2", "Timesheet export and API hardening", 22),
     ("Sprint 3", "Sprint reports and a faster board", 24),
 )
+# The next sprint, planned yesterday with the defaults of a new sprint (name, dates after
+# the active one, the velocity as capacity), holding a few backlog cards.
+NEXT_GOAL = "Imports and notifications"
+NEXT_CARDS = (BACKLOG[0].title, BACKLOG[3].title, BACKLOG[4].title)
 
 
 @dataclass(slots=True)
@@ -167,10 +174,10 @@ class _Act:
     at: _dt.datetime
     seq: int
     user: str
-    kind: str  # add, move, sprint, unsprint, edit, archive, log, start, close
+    kind: str  # add, move, sprint, unsprint, edit, archive, log, plan, start, close
     title: str = ""
     column: str = ""
-    sprint: int | None = None
+    sprint: int | None = None  # the demo's sprint number (1 = its first sprint)
     fields: Doc = field(default_factory=dict)
     end: _dt.datetime | None = None
 
@@ -439,6 +446,11 @@ class _Planner:
             title="Two-factor authentication (TOTP)",
             fields={"priority": "high", "assignee": team[3]},
         )
+        # Yesterday afternoon the lead plans the next sprint and pulls three cards into it.
+        planning = _at(s3[ELAPSED - 1], 16 * H)
+        self.act(planning, lead, "plan", sprint=len(SPRINTS) + 1, fields={"goal": NEXT_GOAL})
+        for i, title in enumerate(NEXT_CARDS):
+            self.to_sprint(title, len(SPRINTS) + 1, planning + _dt.timedelta(minutes=1 + i), lead)
         for spec in backlog[:14]:  # spread over the todo columns (e.g. Backlog and Ready)
             self.progress(
                 spec.title, "todo", s3[0], s3[ELAPSED - 1], after=self.created[spec.title]
@@ -498,12 +510,19 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
     ``today`` (default: the local date; a later date is clamped to it) places the active
     sprint: it started six work days before ``today``.  All history lies before ``today``,
     so nothing is in the future.  The same ``today`` and ``seed`` give the same data.
-    Raises :class:`UseCaseError` if the project already has cards or sprints.
+    Raises :class:`UseCaseError` if the project already has cards, or sprints other than
+    empty planned ones (``init --template scrum`` plans a first sprint: the demo takes it
+    over, through the edit use case, as its own first sprint).
     """
     real_today = _dt.datetime.now().astimezone().date()
     day = min(today or real_today, real_today)
     project = board.project()
-    if board.card_docs(archived=True) or board.sprints():
+    existing = sorted(board.sprints(), key=lambda sp: sp.id)
+    if (
+        board.card_docs(archived=True)
+        or any(sp.state != "planned" for sp in existing)
+        or len(existing) > len(SPRINTS)
+    ):
         raise UseCaseError(f"project {project.key} is not empty: the demo needs an empty one")
 
     team = _team_for(board.user)
@@ -523,13 +542,29 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
     now = [limit]
     session.clock = lambda: now[0]
     keys: dict[str, str] = {}
+    ids: dict[int, int] = {}  # the demo's sprint number -> the sprint's id
+
+    def sprint_id(number: int | None) -> str:
+        assert number is not None
+        return str(ids[number])
+
     created = 0
     try:
         with session.storage.transaction():
-            for (name, goal, capacity), (start, end) in zip(SPRINTS, windows, strict=True):
-                sprints.new_sprint(
+            plans = zip(SPRINTS, windows, strict=True)
+            for number, ((name, goal, capacity), (start, end)) in enumerate(plans, 1):
+                if number <= len(existing):  # a first sprint planned by init: take it over
+                    reused = existing[number - 1]
+                    sprints.edit_sprint(
+                        session, str(reused.id), name=name, start=start, end=end, goal=goal,
+                        capacity=capacity,
+                    )  # fmt: skip
+                    ids[number] = reused.id
+                    continue
+                change = sprints.new_sprint(
                     session, name, start=start, end=end, goal=goal, capacity=capacity
                 )
+                ids[number] = int(change.patches[0].key)
             for act in acts:
                 now[0] = act.at
                 session.user = act.user
@@ -544,7 +579,7 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
                         assignee=f["assignee"],
                         priority=f["priority"],
                         due=f["due"],
-                        sprint=f["sprint"],
+                        sprint=None if f["sprint"] is None else sprint_id(f["sprint"]),
                         description=f["description"],
                     )
                     assert change.key is not None
@@ -553,9 +588,9 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
                 elif act.kind == "move":
                     cards.move_card(session, keys[act.title], act.column)
                 elif act.kind == "sprint":
-                    cards.edit_card(session, keys[act.title], sprint=act.sprint)
+                    sprints.add_to_sprint(session, sprint_id(act.sprint), [keys[act.title]])
                 elif act.kind == "unsprint":
-                    cards.edit_card(session, keys[act.title], clear={"sprint"})
+                    sprints.remove_from_sprint(session, [keys[act.title]])
                 elif act.kind == "edit":
                     cards.edit_card(session, keys[act.title], **act.fields)
                 elif act.kind == "archive":
@@ -568,11 +603,15 @@ def fill_demo(board: Board, *, today: _dt.date | None = None, seed: int = 7) -> 
                         end=act.end,
                         note=act.fields["note"] or None,
                     )
+                elif act.kind == "plan":  # the defaults of a new sprint, with a goal
+                    change = sprints.new_sprint(session, goal=act.fields["goal"])
+                    assert act.sprint is not None
+                    ids[act.sprint] = int(change.patches[0].key)
                 elif act.kind == "start":
-                    sprints.start_sprint(session, str(act.sprint))
+                    sprints.start_sprint(session, sprint_id(act.sprint))
                 elif act.kind == "close":
                     # Open cards carry over to the next planned sprint, as a team would.
-                    sprints.close_sprint(session, str(act.sprint), carry_over="next")
+                    sprints.close_sprint(session, sprint_id(act.sprint), carry_over="next")
                 else:  # pragma: no cover - a planning mistake
                     raise AssertionError(act.kind)
     finally:

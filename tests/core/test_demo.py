@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pmo_tui.core.board import Board
-from pmo_tui.core.demo import fill_demo
+from pmo_tui.core.calendar import work_days
+from pmo_tui.core.demo import NEXT_CARDS, fill_demo
 from pmo_tui.core.errors import UseCaseError
 from pmo_tui.core.model import Sprint, parse_iso, utcnow
 from pmo_tui.core.storage.jsonfile.store import Store
@@ -56,14 +57,14 @@ def test_due_dates_one_overdue_one_soon(filled: tuple[Board, int]) -> None:
     assert any(today <= d <= today + dt.timedelta(days=7) for d in open_due)
 
 
-def test_sprints_two_closed_one_active(filled: tuple[Board, int]) -> None:
+def test_sprints_two_closed_one_active_one_planned(filled: tuple[Board, int]) -> None:
     board, _ = filled
     sprints = board.sprints()
-    assert [s.id for s in sprints] == [1, 2, 3]
-    assert [s.name for s in sprints] == ["Sprint 1", "Sprint 2", "Sprint 3"]
-    assert [s.state for s in sprints] == ["closed", "closed", "active"]
+    assert [s.id for s in sprints] == [1, 2, 3, 4]
+    assert [s.name for s in sprints] == ["Sprint 1", "Sprint 2", "Sprint 3", "Sprint 4"]
+    assert [s.state for s in sprints] == ["closed", "closed", "active", "planned"]
     keys = {c.key for c in board.cards(archived=True)}
-    for sprint in sprints:
+    for sprint in sprints[:3]:
         assert sprint.start is not None and sprint.end is not None
         assert sprint.start.weekday() < 5 and sprint.end.weekday() < 5
         assert 11 <= (sprint.end - sprint.start).days <= 13
@@ -85,6 +86,37 @@ def test_sprints_two_closed_one_active(filled: tuple[Board, int]) -> None:
     assert active.start is not None and active.end is not None
     assert active.start < today <= active.end
     assert board.active_sprint() == active
+
+
+def test_next_sprint_planned_with_the_defaults(filled: tuple[Board, int]) -> None:
+    """Sprint 4 was made by new_sprint with no name, dates or capacity: it follows the
+    active sprint, lasts two weeks (ten work days) and its capacity is the velocity."""
+    board, _ = filled
+    s1, s2, s3, s4 = board.sprints()
+    assert s3.end is not None and s4.start is not None and s4.end is not None
+    assert s4.start > s3.end and (s4.start - s3.end).days <= 3 and s4.start.weekday() < 5
+    assert (s4.end - s4.start).days == 13 or s4.end.weekday() == 4  # two weeks, a work day
+    assert len(work_days(s4.start, s4.end)) == 10
+    done = [sp.report["completed"]["points"] for sp in (s1, s2) if sp.report]
+    assert s4.capacity == int(sum(done) / 2 + 0.5)
+    assert s4.commitment == [] and s4.report is None
+    titles = {c.title for c in board.cards() if c.sprint == s4.id}
+    assert titles == set(NEXT_CARDS)
+
+
+def test_takes_over_the_first_sprint_of_a_scrum_project(tmp_path: Path) -> None:
+    """`pmo init --demo` creates a scrum project (with its planned Sprint 1) first."""
+    store = Store(tmp_path / "pmo.json", seed=False)
+    Board(store, "alice").create_project("DEMO")
+    board = Board(store, "alice", "DEMO")
+    assert [(s.id, s.state) for s in board.sprints()] == [(1, "planned")]
+    fill_demo(board, today=PAST_DAY)
+    assert [(s.id, s.name, s.state) for s in board.sprints()] == [
+        (1, "Sprint 1", "closed"),
+        (2, "Sprint 2", "closed"),
+        (3, "Sprint 3", "active"),
+        (4, "Sprint 4", "planned"),
+    ]
 
 
 def _active(board: Board) -> Sprint:
@@ -239,3 +271,29 @@ def test_one_write(tmp_path: Path) -> None:
     generation = board.store.generation
     fill_demo(board, today=PAST_DAY)
     assert board.store.generation == generation + 1
+
+
+def test_demo_sprint_figures(filled: tuple[Board, int]) -> None:
+    """What `pmo sprint show` reads from the demo: the active sprint started in the past
+    with scope added and a card re-estimated since; the closed ones with their reports."""
+    from pmo_tui.core.reports import sprints as figures
+
+    board, _ = filled
+    s1, s2, s3, s4 = board.sprints()
+    active = figures.sprint_summary(board.session, s3)
+    titles = {c.key: c.title for c in board.cards(archived=True)}
+    added = {titles[k] for k in active["scope_changes"]["added"]["cards"]}
+    assert added == {"Fix off-by-one in sprint day count", "Dark theme contrast fixes"}
+    assert [titles[k] for k in active["scope_changes"]["re_estimated"]["cards"]] == [
+        "Sprint close report screen"
+    ]
+    assert active["scope_changes"]["re_estimated"]["points"] == 2  # 3 -> 5
+    assert active["velocity"] == figures.velocity([s1, s2]) and active["days_left"] >= 1
+    assert 0 < active["completed"] < active["scope"]
+    closed = figures.sprint_summary(board.session, s2)
+    assert closed["report"] == s2.report and closed["days_left"] == 0
+    assert s2.report is not None
+    assert [titles[k] for k in s2.report["removed"]["cards"]] == ["Dark theme contrast fixes"]
+    rows = figures.sprint_rows(board.session)
+    assert [r["state"] for r in rows] == ["closed", "closed", "active", "planned"]
+    assert rows[3]["committed"] == sum(c.points or 0 for c in board.cards() if c.sprint == s4.id)

@@ -62,8 +62,8 @@ def filled(path: Path, user: str = "ann", project: str | None = None) -> Store:
     store = Store(path)
     clock = Clock()
     board = Board(store, user, clock=clock)
-    if project is not None:
-        board.create_project(project)
+    if project is not None:  # kanban: no first sprint (the fixture makes its own sprints)
+        board.create_project(project, template="kanban")
         board = Board(store, user, project, clock=clock)
     with store.transaction():
         pkey = board.project().key
@@ -148,7 +148,8 @@ def test_round_trip_into_seeded_empty_file_replaces_default_project(tmp_path: Pa
     store = filled(tmp_path / "a.json", project="ABC")
     first = export_json(store)
     target_path = tmp_path / "b.json"
-    Board(Store(target_path), "ann").create_project("XYZ")  # writes the seeded PMO too
+    # kanban: a project with no data at all (scrum would plan its Sprint 1)
+    Board(Store(target_path), "ann").create_project("XYZ", template="kanban")  # + seeded PMO
     target = Store(target_path, seed=False)
     assert [p["key"] for p in doc_of(target)["projects"]] == ["PMO", "XYZ"]
     imp(target, first)
@@ -299,7 +300,7 @@ def test_card_of_unknown_project_refused(tmp_path: Path) -> None:
     payload = doc_of(filled(tmp_path / "a.json"))
     payload["projects"] = []
     dst_path = tmp_path / "b.json"
-    Board(Store(dst_path, seed=False), "ann").create_project("XYZ")
+    Board(Store(dst_path, seed=False), "ann").create_project("XYZ", template="kanban")
     before = raw_file(dst_path)
     with pytest.raises(UseCaseError, match="card PMO-1 belongs to project 'PMO'"):
         imp(Store(dst_path, seed=False), payload)

@@ -102,3 +102,11 @@ def test_unusable_tz_is_named_not_the_data_file(pmo, seeded, tz, argv):
     line = one_line_error(r, "TZ=", tz)
     assert "data file" not in line
     assert seeded.read_bytes() == before
+
+
+def test_the_app_with_a_db_in_a_missing_folder_is_refused_before_it_starts(pmo, tmp_path):
+    target = tmp_path / "tpyo" / "team.json"
+    r = pmo("--db", str(target))
+    assert r.returncode == 3
+    one_line_error(r, str(target), "does not exist")
+    assert not (tmp_path / "tpyo").exists()

@@ -75,3 +75,14 @@ def test_bad_signed_tags_exit_2(pmo, tagged, bad):
 def test_negative_times_still_work(pmo, seeded):
     r = pmo("start", "1", "--at", "-5m")
     assert r.returncode == 0, r.stderr
+
+
+def test_add_accepts_plus_tags_and_refuses_minus(pmo, seeded, data):
+    r = pmo("add", "new", "-t", "+ui", "-t", "db")
+    assert r.returncode == 0, r.stderr
+    assert card_doc(data(), r.stdout.strip())["tags"] == ["ui", "db"]
+    before = seeded.read_bytes()
+    r = pmo("add", "new", "-t", "-ui")
+    assert r.returncode == 2
+    one_line_error(r, "'-ui'")
+    assert seeded.read_bytes() == before

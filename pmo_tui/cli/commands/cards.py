@@ -82,6 +82,14 @@ def add_arguments(s: argparse.ArgumentParser) -> None:
     card_options(s, edit=False)
 
 
+def add_tags(values: list[str]) -> list[str]:
+    """`-t` values of `pmo add`: `+tag` is the tag; `-tag` has nothing to remove."""
+    for value in values:
+        if value.startswith("-"):
+            raise UsageError(f"cannot remove tag {value!r} from a new card (use -t {value[1:]})")
+    return [v[1:] if v.startswith("+") else v for v in values]
+
+
 def cmd_add(env: Session) -> int:
     a = env.args
     change = env.board.add_card(
@@ -89,7 +97,7 @@ def cmd_add(env: Session) -> int:
         status=a.status,
         points=a.points,
         estimate=a.estimate,
-        tags=a.tags or (),
+        tags=add_tags(a.tags or []),
         assignee=a.assignee,
         priority=a.priority or "none",
         due=a.due,

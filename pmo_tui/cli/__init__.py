@@ -61,14 +61,15 @@ def _main(argv: list[str]) -> int:
 
     gc.disable()  # a short-lived process: the cyclic GC only adds pauses
     try:
-        from .fast_status import try_fast_status
+        if "status" in argv:  # the prompt's command: answered from the status file if it can
+            from .fast_status import try_fast_status
 
-        try:
-            code = try_fast_status(argv)
-        except Exception:  # a damaged status file: the full path below answers instead
-            code = None
-        if code is not None:
-            return code
+            try:
+                code = try_fast_status(argv)
+            except Exception:  # a damaged status file: the full path below answers instead
+                code = None
+            if code is not None:
+                return code
         return _run(argv)
     except KeyboardInterrupt:
         sys.stderr.write("pmo: interrupted\n")
@@ -84,7 +85,6 @@ def _main(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     from ..core.errors import NothingToDo, StoreError, UseCaseError
-    from . import output
     from .parser import command_of, glue_negative_values
 
     try:
@@ -96,7 +96,7 @@ def _run(argv: list[str]) -> int:
         if args.version:
             from importlib.metadata import version
 
-            output.out(f"pmo {version('pmo-tui')}")
+            sys.stdout.write(f"pmo {version('pmo-tui')}\n")
             return EXIT_OK
         if args.command is None:
             from .commands.app import open_app
@@ -104,13 +104,13 @@ def _run(argv: list[str]) -> int:
             return open_app(args)
         return _dispatch(args)
     except (UsageError, UseCaseError) as exc:
-        output.err(str(exc))
+        _err(str(exc))
         return EXIT_USAGE
     except NothingToDo as exc:
-        output.err(str(exc))
+        _err(str(exc))
         return EXIT_NOTHING
     except StoreError as exc:
-        output.err(f"cannot use data file {exc.path}: {exc.reason}")
+        _err(f"cannot use data file {exc.path}: {exc.reason}")
         return EXIT_FILE
     except (KeyboardInterrupt, BrokenPipeError):
         raise
@@ -119,17 +119,27 @@ def _run(argv: list[str]) -> int:
             import traceback
 
             traceback.print_exc()
-        output.err(
+        _err(
             f"internal error ({type(exc).__name__}: {str(exc)[:200]}) — this is a bug in pmo, "
             "not in your data file; please report it with `PMO_DEBUG=1 pmo ...` output"
         )
         return EXIT_INTERNAL
 
 
-def _planned(command: str | None) -> int | None:
-    from .commands.planned import PLANNED, not_built
+def _err(text: str) -> None:
+    from .output import err  # every message through the one display function
 
-    return not_built(command) if command in PLANNED else None
+    err(text)
+
+
+def _planned(command: str | None) -> int | None:
+    from .commands import MODULES
+
+    if command is None or MODULES.get(command) != "planned":
+        return None
+    from .commands.planned import not_built
+
+    return not_built(command)
 
 
 def _dispatch(args: Any) -> int:

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from . import UsageError
-from .commands import all_commands
+from .commands import MODULES, all_commands, commands_named
 
 GLOBAL_VALUE_OPTIONS = ("--db", "--project", "--theme")
 # Options whose value may start with "-": `--at -15m` (15 minutes ago), `-t -perf` (remove
@@ -108,9 +108,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--theme", metavar="NAME", help="app theme")
     p.add_argument("--version", action="store_true", help="print the version")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    named = None if argv is None else set(argv)
-    for command in all_commands():
-        s = sub.add_parser(command.name, help=command.help, description=command.help)
-        if named is None or command.name in named:
+    words = set(argv or ())
+    if argv is None or not words & set(MODULES) or words & {"-h", "--help"}:
+        # help, or no known command (argparse then lists them all): every command in full
+        for command in all_commands():
+            s = sub.add_parser(command.name, help=command.help, description=command.help)
             command.arguments(s)
+        return p
+    used = commands_named(words)
+    for name in MODULES:  # the others by name only: argparse needs to know they exist
+        if name not in used:
+            sub.add_parser(name)
+            continue
+        s = sub.add_parser(name, help=used[name].help, description=used[name].help)
+        used[name].arguments(s)
     return p

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import EXIT_OK, UsageError
-from ..output import format_detail, format_table, json_out, out, report
 from . import Command
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ def init_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_init(env: Session) -> int:
     from ...core.board import Board
+    from ..output import out
 
     args = env.args
     key = args.init_project or env.project or "PMO"
@@ -91,6 +91,8 @@ def add_tags(values: list[str]) -> list[str]:
 
 
 def cmd_add(env: Session) -> int:
+    from ..output import report
+
     a = env.args
     change = env.board.add_card(
         a.title,
@@ -138,6 +140,8 @@ def split_tags(values: list[str]) -> tuple[list[str] | None, list[str], list[str
 
 
 def cmd_edit(env: Session) -> int:
+    from ..output import report
+
     a = env.args
     clear = set()
     given: dict[str, Any] = {}
@@ -203,18 +207,24 @@ def key_argument(s: argparse.ArgumentParser) -> None:
 
 
 def cmd_move(env: Session) -> int:
+    from ..output import report
+
     change = env.board.move_card(env.args.key, env.args.column)
     report(change.notes, change.label.replace("move", "moved", 1) if change.patches else None)
     return EXIT_OK
 
 
 def cmd_rm(env: Session) -> int:
+    from ..output import report
+
     change = env.board.archive(env.args.key)
     report(change.notes, f"archived {change.key} (undo: pmo restore {change.key})")
     return EXIT_OK
 
 
 def cmd_restore(env: Session) -> int:
+    from ..output import report
+
     change = env.board.restore(env.args.key)
     report(change.notes, f"restored {change.key}")
     return EXIT_OK
@@ -238,6 +248,7 @@ def _column_names(env: Session, project: str | None = None) -> dict[str, str]:
 
 def cmd_ls(env: Session) -> int:
     from ...core import queries
+    from ..output import format_table, json_out, out
 
     a = env.args
     board = env.board
@@ -266,6 +277,7 @@ def show_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_show(env: Session) -> int:
     from ...core import queries
+    from ..output import format_detail, json_out, out
 
     board = env.board
     key = board.resolve_key(env.args.key)

@@ -6,7 +6,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from .. import EXIT_OK, UsageError
-from ..output import out
 from . import Command
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ def export_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_export(env: Session) -> int:
     from ...core import exchange
+    from ..output import out
 
     board = env.board
     if env.args.format == "csv":
@@ -49,6 +49,7 @@ def import_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_import(env: Session) -> int:
     from ...core import exchange
+    from ..output import out
 
     fmt = env.args.format or ("csv" if env.args.file.lower().endswith(".csv") else "json")
     try:

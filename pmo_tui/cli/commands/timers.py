@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import EXIT_OK, UsageError
-from ..output import out, report
 from . import Command, no_arguments
 
 if TYPE_CHECKING:
@@ -34,6 +33,8 @@ def stop_arguments(s: argparse.ArgumentParser) -> None:
 
 
 def cmd_start(env: Session) -> int:
+    from ..output import out, report
+
     a = env.args
     change = env.board.start_timer(a.key, at=_time(env, a.at), note=a.note)
     report(change.notes)
@@ -42,12 +43,16 @@ def cmd_start(env: Session) -> int:
 
 
 def cmd_stop(env: Session) -> int:
+    from ..output import report
+
     change = env.board.stop_timer(at=_time(env, env.args.at), note=env.args.note)
     report(change.notes)
     return EXIT_OK
 
 
 def cmd_cancel(env: Session) -> int:
+    from ..output import report
+
     report(env.board.cancel_timer().notes)
     return EXIT_OK
 
@@ -83,6 +88,7 @@ def log_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_log(env: Session) -> int:
     from ...core import parse
+    from ..output import report
 
     a = env.args
     if a.from_ or a.to:

@@ -213,11 +213,33 @@ def _describe(columns: dict[str, str], ev: Doc) -> str:
     if kind == "created":
         return f"created in {col(to.get('status') if isinstance(to, dict) else to)}"
     if kind in ("edited", "estimated"):
+        old = ev.get("from")
+        before = old if isinstance(old, dict) else {}
         items = to.items() if isinstance(to, dict) else [("value", to)]
-        fields = ", ".join(f"{shown(k)}={shown(v)}" for k, v in items)
-        return f"{kind} {clip(fields, 60)}"
+        changes = [_field_change(str(k), before.get(k), v) for k, v in items]
+        changes = [c for c in changes if c]
+        return clip(f"{kind} {', '.join(changes)}" if changes else str(kind), 80)
     if kind == "sprint_added":
         return f"added to sprint {shown(to)}"
     if kind == "sprint_removed":
         return f"removed from sprint {shown(ev.get('from'))}"
     return shown(kind)
+
+
+def _field_change(name: str, old: Any, new: Any) -> str:
+    """One field of an edit as a person writes it: `tags: +urgent -perf`, `estimate: 8h`,
+    `title: New title` (not Python reprs with doubled escapes)."""
+    from ..core import parse
+
+    if name == "tags" and isinstance(new, list):
+        was = old if isinstance(old, list) else []
+        added = ["+" + shown(t) for t in new if t not in was]
+        removed = ["-" + shown(t) for t in was if t not in new]
+        return "tags: " + (" ".join(added + removed) or "reordered")
+    if new is None or new == "":
+        return f"{shown(name)}: cleared" if old not in (None, "") else ""
+    if name == "estimate" and isinstance(new, int) and not isinstance(new, bool):
+        return f"estimate: {parse.format_duration(new)}"
+    if name == "description":
+        return "description changed"
+    return f"{shown(name)}: {clip(shown(new), 40)}"

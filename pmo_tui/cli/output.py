@@ -171,7 +171,7 @@ def format_detail(columns: dict[str, str], d: Doc) -> str:
     if entries:
         lines.append("")
         lines.append("time entries:")
-        for e in entries:
+        for e in sorted(entries, key=lambda e: str(e.get("start"))):  # by time (ISO UTC)
             lines.append("  " + _entry_line(e))
     events = d.get("events") or []
     if events:
@@ -196,7 +196,9 @@ def _entry_line(e: Doc) -> str:
         minutes = int(((end or datetime.now(start.tzinfo)) - start).total_seconds() // 60)
     except (ValueError, OverflowError):
         return f"{shown(e.get('start'))} - {shown(e.get('end'))}  {shown(e.get('user'))}"
-    span = f"{_when(e.get('start'))} - {_when(e.get('end'))[-5:] if end else 'running'}"
+    began, ended = _when(e.get("start")), _when(e.get("end"))
+    # the end's date only when it is another day than the start's (an entry across midnight)
+    span = f"{began} - {(ended[-5:] if ended[:10] == began[:10] else ended) if end else 'running'}"
     note = f"  {shown(e['note'])}" if e.get("note") else ""
     return f"{span}  {parse.format_duration(max(0, minutes)):>7}  {shown(e.get('user'))}{note}"
 

@@ -17,7 +17,7 @@ import pytest
 from cli_helpers import PMO, one_line_error
 
 READS = [("ls",), ("ls", "--json"), ("show", "1"), ("status",), ("status", "--short"), ("export",)]
-WRITES = [("add", "x"), ("init",), ("start", "1"), ("log", "1", "5m")]
+WRITES = [("add", "x"), ("init",), ("start", "1"), ("log", "1", "5m"), ("stop",), ("cancel",)]
 
 
 def _listing(path):
@@ -110,3 +110,12 @@ def test_the_app_with_a_db_in_a_missing_folder_is_refused_before_it_starts(pmo, 
     assert r.returncode == 3
     one_line_error(r, str(target), "does not exist")
     assert not (tmp_path / "tpyo").exists()
+
+
+@pytest.mark.parametrize("argv", [("stop",), ("cancel",)], ids=" ".join)
+def test_stop_and_cancel_on_a_missing_file_create_nothing(pmo, tmp_path, db, argv):
+    before = _listing(tmp_path)
+    r = pmo(*argv)
+    assert r.returncode == 1
+    assert r.stderr.strip() == "pmo: no timer running"
+    assert _listing(tmp_path) == before

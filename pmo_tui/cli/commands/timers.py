@@ -42,7 +42,19 @@ def cmd_start(env: Session) -> int:
     return EXIT_OK
 
 
+def _no_file_no_timer(env: Session) -> None:
+    """`stop`/`cancel` on a missing data file: no timer can run, and nothing (not even the
+    lock file beside it) is created to say so."""
+    if not env.path.exists():
+        if not env.path.parent.is_dir():
+            env.require_file()  # a typo in the folder: exit 3 naming it
+        from ...core.errors import NothingToDo
+
+        raise NothingToDo("no timer running")
+
+
 def cmd_stop(env: Session) -> int:
+    _no_file_no_timer(env)
     from ..output import report
 
     change = env.board.stop_timer(at=_time(env, env.args.at), note=env.args.note)
@@ -51,6 +63,7 @@ def cmd_stop(env: Session) -> int:
 
 
 def cmd_cancel(env: Session) -> int:
+    _no_file_no_timer(env)
     from ..output import report
 
     report(env.board.cancel_timer().notes)

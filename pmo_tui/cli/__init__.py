@@ -38,6 +38,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None:  # a real `pmo` process, not a test calling main([...])
+        import gc
+
+        gc.disable()  # a short-lived process: the cyclic GC only adds pauses
         return _exit_fast(_main(sys.argv[1:]))
     return _main(argv)
 
@@ -57,9 +60,6 @@ def _exit_fast(code: int) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    import gc
-
-    gc.disable()  # a short-lived process: the cyclic GC only adds pauses
     try:
         if "status" in argv:  # the prompt's command: answered from the status file if it can
             from .fast_status import try_fast_status

@@ -101,3 +101,12 @@ def test_a_bug_is_an_internal_error_in_a_real_process(env, seeded, tmp_path, deb
         assert "Traceback" not in r.stderr
         one_line_error(r, "internal error (TypeError: boom)", "bug in pmo")
     assert seeded.read_bytes() == before
+
+
+def test_public_names_of_the_cli_package():
+    """`pmo = "pmo_tui.cli:main"` and code that builds the parser keep working."""
+    from pmo_tui.cli import build_parser
+
+    args = build_parser().parse_args(["--db", "x.json", "edit", "1", "--tag=-perf", "-t", "+ui"])
+    assert (args.db, args.command, args.key, args.tags) == ("x.json", "edit", "1", ["-perf", "+ui"])
+    assert build_parser(["ls"]).parse_args(["ls", "--json"]).json is True

@@ -119,3 +119,9 @@ def test_stop_and_cancel_on_a_missing_file_create_nothing(pmo, tmp_path, db, arg
     assert r.returncode == 1
     assert r.stderr.strip() == "pmo: no timer running"
     assert _listing(tmp_path) == before
+
+
+def test_the_app_with_an_unusable_tz_names_it(pmo, seeded):
+    r = pmo(env_extra={"TZ": "UTC+25"})
+    assert r.returncode == 2
+    one_line_error(r, "TZ=", "UTC+25")

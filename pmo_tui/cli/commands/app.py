@@ -12,7 +12,10 @@ EXIT_USAGE = 2
 
 
 def open_app(args: argparse.Namespace) -> int:
+    from ..session import check_time_zone
+
     _check_explicit_path(args)
+    check_time_zone()
     # Without a terminal (`ssh host pmo` without -t, a pipe, cron) the app would write
     # escape codes nobody sees and wait forever for keys: point at the CLI instead.
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

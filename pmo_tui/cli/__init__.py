@@ -3,7 +3,8 @@
 Modules: :mod:`.fast_status` answers the shell prompt's ``pmo status --short`` with the
 standard library only; :mod:`.parser` builds argparse from the command modules (fully only
 for the command used); :mod:`.output` prints tables, JSON and messages, every stored string
-through the one display function; :mod:`.commands` holds one module per command group.
+through the one display function; :mod:`.session` resolves config, data file, user and
+project for a command; :mod:`.commands` holds one module per command group.
 
 Exit codes (SPEC 3): 0 done, 1 nothing to report, 2 bad usage or input, 3 the data file
 cannot be used, 70 an internal error (a bug in pmo, never blamed on the data file),

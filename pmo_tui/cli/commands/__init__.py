@@ -1,7 +1,8 @@
 """One module per command group; each lists its commands as :class:`Command` values.
 
-Importing a command module is cheap (argparse definitions and lazy imports of the core):
-the parser needs every command's name and help, and only the used command's arguments.
+:data:`MODULES` says which module holds each command, so a command imports only its own
+module; the parser registers the other commands by name (all of them in full only for
+``--help``).  Command modules import the core lazily, inside the commands.
 """
 
 from __future__ import annotations

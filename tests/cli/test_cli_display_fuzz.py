@@ -236,3 +236,15 @@ def test_fast_path_display_matches_core_display():
         assert fast_display(text) == display(text)
     # and the escaped forms are what a terminal would show as text
     assert all(not unicodedata.category(c).startswith("C") for c in display("\x1b\x9b\x00"))
+
+
+def test_a_hostile_project_key_is_displayed_safely(pmo, db):
+    """The project key is in every card key and in the prompt's `PMO-12 0:42`."""
+    text = json.dumps(_hostile_tables("\x9b2J")).replace("PMO", "P\\u001b]0;x\\u0007Q")
+    db.write_text(text)
+    for argv in (("ls",), ("show", "1"), ("status",), ("status", "--short"), ("status",)):
+        r = pmo(*argv)
+        assert r.returncode in (0, 1, 2), (argv, r.stderr)
+        assert "internal error" not in r.stderr
+        assert not raw_controls(r.stdout + r.stderr), (argv, r.stdout, r.stderr)
+    assert "P\\x1b]0;x\\x07Q-1" in pmo("ls").stdout

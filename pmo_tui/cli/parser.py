@@ -61,7 +61,17 @@ def glue_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
+_WIDTH: list[int] = []
+
+
 def _terminal_width() -> int:
+    if _WIDTH:  # argparse asks for every parser and argument: ask the terminal once
+        return _WIDTH[0]
+    _WIDTH.append(_measure_width())
+    return _WIDTH[0]
+
+
+def _measure_width() -> int:
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
@@ -108,18 +118,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--theme", metavar="NAME", help="app theme")
     p.add_argument("--version", action="store_true", help="print the version")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    words = set(argv or ())
-    if argv is None or not words & set(MODULES) or words & {"-h", "--help"}:
-        # help, or no known command (argparse then lists them all): every command in full
-        for command in all_commands():
-            s = sub.add_parser(command.name, help=command.help, description=command.help)
-            command.arguments(s)
-        return p
-    used = commands_named(words)
-    for name in MODULES:  # the others by name only: argparse needs to know they exist
-        if name not in used:
-            sub.add_parser(name)
-            continue
-        s = sub.add_parser(name, help=used[name].help, description=used[name].help)
-        used[name].arguments(s)
+    command = None if argv is None else command_of(argv)
+    if command in MODULES and not {"-h", "--help"} & set(argv or ()):
+        commands = [commands_named({command})[command]]  # the one command argv runs
+    else:  # help, no command or an unknown one (argparse then lists them): all of them
+        commands = all_commands()
+    for c in commands:
+        c.arguments(sub.add_parser(c.name, help=c.help, description=c.help))
     return p

@@ -6,6 +6,14 @@ validates the whole input before it touches the file, then applies it in one tra
 into an empty file it copies everything as it is; into a file with data it refuses key
 clashes unless ``merge`` is set.  CSV cells that a spreadsheet would run as a formula are
 written with a leading apostrophe, which the CSV import takes off again.
+
+CSV import matches card keys as JSON import does: a row whose key exists in the file is a
+clash, refused unless ``merge`` is set, and then the card's fields named by the CSV's
+columns are replaced.  A key of another project, or none, gets the next free number.  A
+sprint (id or name) the file does not have is cleared on that card and the summary says so:
+sprint ids are per file, so an export of one file names sprints another may not have.
+Text from either format is refused if it holds control characters (the one text rule of
+core.text), naming the record and the field.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from .model import (
     utcnow,
 )
 from .storage.jsonfile.store import Store, default_project
-from .text import MAX_TITLE, clean_text
+from .text import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 
 LISTS: tuple[str, ...] = ("projects", "cards", "sprints", "time_entries", "events")
 CSV_COLUMNS: tuple[str, ...] = (
@@ -133,7 +141,7 @@ def import_data(
         return _import_json(store, document, merge=merge)
     if fmt == "csv":
         rows = _read_csv(raw)
-        return _import_csv(store, rows, user=user, project=project)
+        return _import_csv(store, rows, user=user, project=project, merge=merge)
     raise UseCaseError(f"import format {fmt!r} is not supported yet (use json or csv)")
 
 
@@ -194,6 +202,7 @@ def _check_project(doc: Doc, where: str) -> None:
         raise UseCaseError(f"{where}: {exc}") from None
     where = f"{where} ({key})"
     _opt(doc, "name", where, str)
+    _line(doc, "name", where)
     columns = doc.get("columns")
     if columns is not None:
         if not isinstance(columns, list):
@@ -201,16 +210,22 @@ def _check_project(doc: Doc, where: str) -> None:
         for j, col in enumerate(columns):
             if not isinstance(col, dict) or not isinstance(col.get("id"), str) or not col["id"]:
                 raise UseCaseError(f"{where}: columns[{j}] is not an object with a string id")
+            _line(col, "id", f"{where}: columns[{j}]")
+            _line(col, "name", f"{where}: columns[{j}]")
     _opt_int(doc, "next_number", where)
     _opt_number(doc, "hours_budget", where)
 
 
 def _check_card(doc: Doc, where: str) -> None:
     key = _req_str(doc, "key", where)
+    _line(doc, "key", where)
     where = f"{where} ({key})"
     project = _req_str(doc, "project", where)
     _req_str(doc, "title", where)
     _req_str(doc, "status", where)
+    for name in ("title", "status", "assignee", "priority"):
+        _line(doc, name, where, MAX_TITLE if name == "title" else MAX_TEXT)
+    _multiline(doc, "description", where)
     if _card_number(key, project) is None:
         raise UseCaseError(
             f"{where}: key {key!r} does not match its project {project!r} "
@@ -225,6 +240,8 @@ def _check_card(doc: Doc, where: str) -> None:
         not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)
     ):
         raise UseCaseError(f"{where}: tags is not a list of strings")
+    for tag in tags or []:
+        _check_nested(tag, f"{where}: tags")
     _opt(doc, "assignee", where, str)
     _opt(doc, "priority", where, str)
     _opt_int(doc, "sprint", where)
@@ -241,6 +258,11 @@ def _check_sprint(doc: Doc, where: str) -> None:
     _opt(doc, "project", where, str)
     _opt(doc, "name", where, str)
     _opt(doc, "goal", where, str)
+    _line(doc, "project", where)
+    _line(doc, "name", where)
+    _multiline(doc, "goal", where)
+    _check_nested(doc.get("commitment"), f"{where}: commitment")
+    _check_nested(doc.get("report"), f"{where}: report")
     _opt_date(doc, "start", where)
     _opt_date(doc, "end", where)
     state = doc.get("state")
@@ -262,6 +284,9 @@ def _check_entry(doc: Doc, where: str) -> None:
     _opt_time(doc, "start", where)
     _opt_time(doc, "end", where)
     _opt(doc, "note", where, str)
+    _line(doc, "card", where)
+    _line(doc, "user", where)
+    _multiline(doc, "note", where)
 
 
 def _check_event(doc: Doc, where: str) -> None:
@@ -270,6 +295,47 @@ def _check_event(doc: Doc, where: str) -> None:
     _opt(doc, "user", where, str)
     _opt(doc, "card", where, str)
     _opt(doc, "type", where, str)
+    for name in ("user", "card", "type"):
+        _line(doc, name, where)
+    for name in ("from", "to"):
+        _check_nested(doc.get(name), f"{where}: {name}")
+
+
+def _line(doc: Doc, name: str, where: str, limit: int = MAX_TEXT) -> None:
+    """A one-line text field: no control characters (core.text.clean_line's rule)."""
+    value = doc.get(name)
+    if isinstance(value, str):
+        try:
+            clean_line(value, name, limit)
+        except UseCaseError as exc:
+            raise UseCaseError(f"{where}: {exc}") from None
+
+
+def _multiline(doc: Doc, name: str, where: str) -> None:
+    """A multi-line text field: newlines and tabs allowed, other control characters not."""
+    value = doc.get(name)
+    if isinstance(value, str):
+        try:
+            clean_text(value, name)
+        except UseCaseError as exc:
+            raise UseCaseError(f"{where}: {exc}") from None
+
+
+def _check_nested(value: Any, where: str) -> None:
+    """Every string inside a JSON value (history, snapshots, tags) without control
+    characters other than newline and tab."""
+    if isinstance(value, str):
+        try:
+            clean_text(value, "a value")
+        except UseCaseError as exc:
+            raise UseCaseError(f"{where}: {exc}") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_nested(key, where)
+            _check_nested(item, where)
+    elif isinstance(value, list):
+        for item in value:
+            _check_nested(item, where)
 
 
 def _check_unique(rows: list[Doc], field: str, what: str) -> None:
@@ -597,11 +663,16 @@ def _read_csv(raw: bytes) -> list[tuple[int, dict[str, str]]]:
 
 
 def _import_csv(
-    store: Store, rows: list[tuple[int, dict[str, str]]], *, user: str, project: str | None
+    store: Store,
+    rows: list[tuple[int, dict[str, str]]],
+    *,
+    user: str,
+    project: str | None,
+    merge: bool = False,
 ) -> str:
     with store.transaction():
         tables = store.tables()
-        pdoc = _csv_project(store, project)
+        pdoc = _csv_project(store, project, rows)
         proj = Project.from_doc(pdoc)
         board = Board(store, user, proj.key)
         now = iso(utcnow())
@@ -617,29 +688,93 @@ def _import_csv(
         ]
         rank = max(ranks, default=0.0)
         next_number = _as_int(pdoc.get("next_number"), 1)
-        taken = {str(d.get("key")) for d in tables["cards"].values()}
-        cards: list[Doc] = []
+        existing = _index(tables["cards"], "key")
+        header = set(rows[0][1]) if rows else set()
+        wanted_rows = _csv_keys(rows, proj.key)
+        clashes = [key for key in wanted_rows.values() if key in existing]
+        if clashes and not merge:
+            _refuse_clashes(
+                {"cards": [{"key": k} for k in clashes], "sprints": [], "time_entries": []},
+                {"cards": existing, "sprints": {}, "time_entries": {}},
+                store,
+            )
+        taken = set(existing) | set(wanted_rows.values())
+        new_cards: list[Doc] = []
+        replaced: list[tuple[str, Doc]] = []
+        missing_sprints: dict[str, int] = {}
         for number, row in rows:
-            card = _csv_card(board, proj, sprints, number, row, now)
-            wanted = row.get("key", "").strip().upper()
-            if _card_number(wanted, proj.key) is not None and wanted not in taken:
+            card = _csv_card(board, proj, sprints, number, row, now, missing_sprints)
+            wanted = wanted_rows.get(number)
+            if wanted is not None and wanted in existing:
+                replaced.append((existing[wanted], _csv_replacement(card, header)))
+                continue
+            if wanted is not None:
                 card["key"] = wanted
             else:
                 while f"{proj.key}-{next_number}" in taken:
                     next_number += 1
                 card["key"] = f"{proj.key}-{next_number}"
-            taken.add(card["key"])
+                taken.add(card["key"])
             rank += 1.0
             card["rank"] = rank
-            cards.append(_ordered_card(card))
-        for card in cards:
+            new_cards.append(_ordered_card(card))
+        for card in new_cards:
             store.insert("cards", card)
             _csv_events(store, card, user, now)
+        for doc_id, fields in replaced:
+            store.update("cards", doc_id, fields)
         _fix_next_numbers(store)
-    return f"imported {_plural(len(cards), 'card', 'cards')} into {store.path} (project {proj.key})"
+    line = (
+        f"imported {_plural(len(new_cards) + len(replaced), 'card', 'cards')}"
+        f"{f' ({len(replaced)} replaced)' if replaced else ''} into {store.path}"
+        f" (project {proj.key})"
+    )
+    if missing_sprints:
+        names = ", ".join(repr(name) for name in list(missing_sprints)[:_SHOWN])
+        count = sum(missing_sprints.values())
+        line += (
+            f"; sprint {names} not in this file: cleared on "
+            f"{_plural(count, 'card', 'cards')} (they are in the backlog)"
+        )
+    return line
 
 
-def _csv_project(store: Store, project: str | None) -> Doc:
+def _csv_keys(rows: list[tuple[int, dict[str, str]]], project: str) -> dict[int, str]:
+    """Row number -> the row's card key, for rows whose key belongs to ``project`` (other
+    rows get the next free number).  The same key on two rows is refused."""
+    out: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        key = row.get("key", "").strip().upper()
+        if _card_number(key, project) is None:
+            continue
+        if key in seen:
+            raise UseCaseError(f"CSV rows {seen[key]} and {number} have the same key {key}")
+        seen[key] = number
+        out[number] = key
+    return out
+
+
+# Card fields a CSV column sets on a card that already exists (`--merge`): only those
+# the CSV has, so a CSV of keys and titles renames cards and changes nothing else.
+_CSV_STATUS_FIELDS = ("status", "started", "done")
+
+
+def _csv_replacement(card: Doc, header: set[str]) -> Doc:
+    fields = {
+        name: card[name]
+        for name in CSV_COLUMNS
+        if name in header and name in card and name not in ("key", "spent")
+    }
+    if "status" in header:
+        fields.update({name: card[name] for name in _CSV_STATUS_FIELDS})
+    fields["updated"] = card["updated"] if "updated" in header else iso(utcnow())
+    return fields
+
+
+def _csv_project(
+    store: Store, project: str | None, csv_rows: list[tuple[int, dict[str, str]]]
+) -> Doc:
     rows = store.tables()["projects"]
     if project:
         try:
@@ -648,6 +783,8 @@ def _csv_project(store: Store, project: str | None) -> Doc:
             raise UseCaseError(str(exc)) from None
     else:
         wanted = ""
+    if not rows and not wanted:  # a new file: the project the CSV's keys name, if one
+        wanted = _key_project(csv_rows)
     if not rows:
         created = default_project()
         if wanted:
@@ -665,6 +802,21 @@ def _csv_project(store: Store, project: str | None) -> Doc:
     raise UseCaseError(f"no project {wanted} in {store.path} (projects: {known})")
 
 
+def _key_project(csv_rows: list[tuple[int, dict[str, str]]]) -> str:
+    """The one project key the CSV's card keys share (``OPS`` for OPS-1, OPS-7), or ""."""
+    prefixes = set()
+    for _, row in csv_rows:
+        prefix, sep, number = row.get("key", "").strip().upper().rpartition("-")
+        if sep and number.isascii() and number.isdigit():
+            prefixes.add(prefix)
+    if len(prefixes) != 1:
+        return ""
+    try:
+        return parse.parse_project_key(prefixes.pop())
+    except parse.ParseError:
+        return ""
+
+
 def _csv_card(
     board: Board,
     proj: Project,
@@ -672,6 +824,7 @@ def _csv_card(
     number: int,
     row: dict[str, str],
     now: str,
+    missing_sprints: dict[str, int],
 ) -> Doc:
     where = f"CSV row {number}"
 
@@ -682,7 +835,7 @@ def _csv_card(
         return UseCaseError(f"{where}: invalid {name} {_show(row.get(name, ''))}: {reason}")
 
     try:
-        title = _clean_title(row.get("title", ""))
+        title = clean_line(row.get("title", ""), "title")
         description = clean_text(row.get("description", ""), "description")
     except UseCaseError as exc:
         raise UseCaseError(f"{where}: {exc}") from None
@@ -726,8 +879,8 @@ def _csv_card(
             if text == str(sid) or text.casefold() == str(sdoc.get("name", "")).casefold():
                 sprint = sid
                 break
-        else:
-            raise fail("sprint", f"no such sprint in {proj.key}")
+        else:  # an id or name of another file's sprint: the card goes to the backlog
+            missing_sprints[text] = missing_sprints.get(text, 0) + 1
 
     archived_text = cell("archived").lower()
     if archived_text in _TRUE:
@@ -800,14 +953,6 @@ def _csv_events(store: Store, card: Doc, user: str, now: str) -> None:
         event(now, "sprint_added", None, card["sprint"])
     if card["archived"]:
         event(now, "archived", False, True)
-
-
-def _clean_title(text: str) -> str:
-    """A title from a CSV: like the app's, but newlines and tabs are kept (round trip)."""
-    value = clean_text(text, "title").strip()
-    if len(value) > MAX_TITLE:
-        raise UseCaseError(f"title is too long ({len(value)} characters; at most {MAX_TITLE})")
-    return value
 
 
 def _show(text: str) -> str:

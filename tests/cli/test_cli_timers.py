@@ -197,3 +197,16 @@ def test_malformed_status_file_with_matching_signature(pmo, tmp_path):
     status_file.write_text(json.dumps(cached))
     r = pmo("status", "--short")
     assert r.returncode == 0 and r.stdout.startswith("PMO-1 0:0")
+
+
+def test_show_lists_entries_by_time_with_the_end_date_across_midnight(pmo, seeded):
+    """Issue 7: `show` listed entries in insertion order, and an entry across midnight
+    showed no end date."""
+    r = pmo("log", "1", "--from", "2026-11-20 23:30", "--to", "2026-11-21 00:30")
+    assert r.returncode == 0, r.stderr
+    r = pmo("log", "1", "--from", "2026-11-19 09:00", "--to", "2026-11-19 10:00")
+    assert r.returncode == 0, r.stderr
+    shown = pmo("show", "1").stdout
+    entries = shown.split("time entries:")[1].split("history:")[0].strip().splitlines()
+    assert entries[0].strip().startswith("2026-11-19 09:00 - 10:00")
+    assert entries[1].strip().startswith("2026-11-20 23:30 - 2026-11-21 00:30")

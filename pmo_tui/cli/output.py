@@ -1,0 +1,247 @@
+"""What the CLI prints: messages, tables, card details and JSON.
+
+Every stored string that reaches the terminal goes through :func:`shown` (the one display
+function, :func:`pmo_tui.core.text.display`): control characters, C1 codes and bidi
+overrides are printed as escapes (``\\x1b``), never executed.  :func:`out` and :func:`err`
+apply it once more to whole lines as a safety net (it is idempotent).  JSON is data: it
+is written with JSON's own escaping (orjson escapes every C0 control character).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..core.text import display
+
+if TYPE_CHECKING:
+    from ..core.model import Doc
+
+
+def shown(value: Any) -> str:
+    """Any stored value as terminal-safe text."""
+    return display(value if isinstance(value, str) else str(value))
+
+
+def _safe_lines(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "\n".join(display(line) for line in text.split("\n"))
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(_safe_lines(text) + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write("pmo: " + _safe_lines(text) + "\n")
+
+
+def json_out(value: Any) -> None:
+    import orjson
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def report(notes: Iterable[str], first: str | None = None) -> None:
+    """A command's result line and the notes of its change (WIP warnings on stderr)."""
+    if first is not None:
+        out(first)
+    for note in notes:
+        err(note) if note.startswith("WIP") else out(note)
+
+
+# ------------------------------------------------------------------------- width
+def width(text: str) -> int:
+    """Terminal cell width (East Asian wide characters take two cells)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def clip(text: str, cells: int) -> str:
+    """Cut text to at most ``cells`` terminal cells, with an ellipsis when cut."""
+    if width(text) <= cells:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > cells - 1:
+            break
+        kept.append(ch)
+        used += w
+    return "".join(kept) + "…"
+
+
+def pad(text: str, cells: int) -> str:
+    return text + " " * max(0, cells - width(text))
+
+
+# ------------------------------------------------------------------------- tables
+def format_table(columns: dict[str, str], docs: list[Doc], spent: dict[str, int]) -> str:
+    """`pmo ls`: one line per card; ``columns`` maps column ids to names."""
+    if not docs:
+        return "no cards"
+    from ..core import parse
+
+    rows = []
+    for d in docs:
+        key = shown(d.get("key", ""))
+        status = d.get("status", "")
+        tags = " ".join("#" + shown(t) for t in d.get("tags") or [])
+        minutes = spent.get(str(d.get("key")))
+        rows.append(
+            (
+                key,
+                shown(columns.get(status, status) if isinstance(status, str) else status),
+                "" if d.get("points") is None else shown(d["points"]),
+                parse.format_duration(minutes) if minutes else "",
+                shown(d.get("assignee") or ""),
+                shown(d.get("title", "")) + ("  (archived)" if d.get("archived") else ""),
+                tags,
+            )
+        )
+    head = ("KEY", "STATUS", "PTS", "SPENT", "WHO", "TITLE", "TAGS")
+    widths = [max(width(r[i]) for r in [head, *rows]) for i in range(5)]
+    lines = []
+    for r in [head, *rows]:
+        cells = [pad(clip(r[i], 24), min(widths[i], 24)) for i in range(5)]
+        title = clip(r[5], 60)
+        lines.append("  ".join([*cells, title + ("  " + r[6] if r[6] else "")]).rstrip())
+    return "\n".join(lines)
+
+
+def _when(value: Any) -> str:
+    from ..core import parse
+    from ..core.model import parse_iso
+
+    if not value:
+        return "-"
+    try:
+        return parse.format_time(parse_iso(str(value)))
+    except (ValueError, OverflowError):
+        return shown(value)
+
+
+def format_detail(columns: dict[str, str], d: Doc) -> str:
+    """`pmo show`: one card with its time entries and history."""
+    from datetime import date, datetime
+
+    from ..core import parse
+
+    lines = [f"{shown(d.get('key'))}  {shown(d.get('title', ''))}"]
+    if d.get("archived"):
+        lines.append("(archived)")
+
+    def row(label: str, value: Any) -> None:
+        lines.append(f"  {label:<10} {shown(value)}")
+
+    status = d.get("status", "")
+    row("status", columns.get(status, status) if isinstance(status, str) else status)
+    row("points", "-" if d.get("points") is None else d["points"])
+    estimate = d.get("estimate")
+    spent = int(d.get("spent") or 0)
+    est, pct = "-", ""
+    if isinstance(estimate, int) and estimate > 0:
+        est = parse.format_duration(estimate)
+        pct = f" ({spent * 100 // estimate}% of estimate)"
+    row("estimate", est)
+    row("spent", parse.format_duration(spent) + pct)
+    row("assignee", d.get("assignee") or "-")
+    row("priority", d.get("priority") or "none")
+    row("tags", " ".join("#" + shown(t) for t in d.get("tags") or []) or "-")
+    row("sprint", d.get("sprint") if d.get("sprint") is not None else "-")
+    due = d.get("due")
+    if due:
+        try:
+            late = date.fromisoformat(str(due)) < datetime.now().astimezone().date()
+        except ValueError:
+            late = False
+        row("due", f"{due}{'  OVERDUE' if late and not d.get('done') else ''}")
+    row("created", _when(d.get("created")))
+    if d.get("started"):
+        row("started", _when(d.get("started")))
+    if d.get("done"):
+        row("done", _when(d.get("done")))
+    if d.get("description"):
+        lines.append("")
+        lines.extend("  " + shown(line) for line in str(d["description"]).splitlines())
+    entries = d.get("time_entries") or []
+    if entries:
+        lines.append("")
+        lines.append("time entries:")
+        for e in sorted(entries, key=lambda e: str(e.get("start"))):  # by time (ISO UTC)
+            lines.append("  " + _entry_line(e))
+    events = d.get("events") or []
+    if events:
+        lines.append("")
+        lines.append("history:")
+        for ev in events:
+            lines.append(
+                f"  {_when(ev.get('ts'))}  {shown(ev.get('user'))}  {_describe(columns, ev)}"
+            )
+    return "\n".join(lines)
+
+
+def _entry_line(e: Doc) -> str:
+    from datetime import datetime
+
+    from ..core import parse
+    from ..core.model import parse_iso
+
+    try:
+        start = parse_iso(str(e.get("start")))
+        end = parse_iso(str(e["end"])) if e.get("end") else None
+        minutes = int(((end or datetime.now(start.tzinfo)) - start).total_seconds() // 60)
+    except (ValueError, OverflowError):
+        return f"{shown(e.get('start'))} - {shown(e.get('end'))}  {shown(e.get('user'))}"
+    began, ended = _when(e.get("start")), _when(e.get("end"))
+    # the end's date only when it is another day than the start's (an entry across midnight)
+    span = f"{began} - {(ended[-5:] if ended[:10] == began[:10] else ended) if end else 'running'}"
+    note = f"  {shown(e['note'])}" if e.get("note") else ""
+    return f"{span}  {parse.format_duration(max(0, minutes)):>7}  {shown(e.get('user'))}{note}"
+
+
+def _describe(columns: dict[str, str], ev: Doc) -> str:
+    kind = ev.get("type")
+
+    def col(value: Any) -> str:
+        return shown(columns.get(value, value) if isinstance(value, str) else value)
+
+    if kind == "moved":
+        return f"moved {col(ev.get('from'))} -> {col(ev.get('to'))}"
+    to = ev.get("to")
+    if kind == "created":
+        return f"created in {col(to.get('status') if isinstance(to, dict) else to)}"
+    if kind in ("edited", "estimated"):
+        old = ev.get("from")
+        before = old if isinstance(old, dict) else {}
+        items = to.items() if isinstance(to, dict) else [("value", to)]
+        changes = [_field_change(str(k), before.get(k), v) for k, v in items]
+        changes = [c for c in changes if c]
+        return clip(f"{kind} {', '.join(changes)}" if changes else str(kind), 80)
+    if kind == "sprint_added":
+        return f"added to sprint {shown(to)}"
+    if kind == "sprint_removed":
+        return f"removed from sprint {shown(ev.get('from'))}"
+    return shown(kind)
+
+
+def _field_change(name: str, old: Any, new: Any) -> str:
+    """One field of an edit as a person writes it: `tags: +urgent -perf`, `estimate: 8h`,
+    `title: New title` (not Python reprs with doubled escapes)."""
+    from ..core import parse
+
+    if name == "tags" and isinstance(new, list):
+        was = old if isinstance(old, list) else []
+        added = ["+" + shown(t) for t in new if t not in was]
+        removed = ["-" + shown(t) for t in was if t not in new]
+        return "tags: " + (" ".join(added + removed) or "reordered")
+    if new is None or new == "":
+        return f"{shown(name)}: cleared" if old not in (None, "") else ""
+    if name == "estimate" and isinstance(new, int) and not isinstance(new, bool):
+        return f"estimate: {parse.format_duration(new)}"
+    if name == "description":
+        return "description changed"
+    return f"{shown(name)}: {clip(shown(new), 40)}"

@@ -88,12 +88,6 @@ def test_unreadable_file(pmo, seeded, command):
     ],
     ids=["bad-entry-time", "bad-next-number"],
 )
-@pytest.mark.xfail(
-    reason="the CLI no longer guesses that a ValueError means file damage (issue 6 bug 3): "
-    "it is exit 3 once the storage branch validates fields where the file is read; until "
-    "that merge it is the internal-error exit 70 (one line, no traceback)",
-    strict=False,
-)
 def test_malformed_fields_in_a_hand_edited_file(pmo, db, content):
     raw = json.dumps(content).encode()
     db.write_bytes(raw)

@@ -63,7 +63,8 @@ def _hostile_tables(evil: str) -> dict:
         "estimate": 60,
         "tags": [f"tag{evil}", "ok"],
         "assignee": f"bob{evil}",
-        "priority": f"high{evil}",
+        # (a priority outside the five names is refused where the file is read: see below)
+        "priority": "high",
         "sprint": 1,
         "due": "2026-12-01",
         "created": past,
@@ -248,3 +249,15 @@ def test_a_hostile_project_key_is_displayed_safely(pmo, db):
         assert "internal error" not in r.stderr
         assert not raw_controls(r.stdout + r.stderr), (argv, r.stdout, r.stderr)
     assert "P\\x1b]0;x\\x07Q-1" in pmo("ls").stdout
+
+
+@pytest.mark.parametrize("evil", HOSTILE, ids=lambda e: repr(e)[1:12])
+def test_a_hostile_priority_is_refused_where_read_and_named_safely(pmo, db, evil):
+    tables = _hostile_tables(evil)
+    tables["cards"]["1"]["priority"] = f"high{evil}"
+    db.write_text(json.dumps(tables))
+    for argv in (("ls",), ("ls", "--json"), ("show", "1")):
+        r = pmo(*argv)
+        assert r.returncode == 3, (argv, r.stderr)
+        assert "priority" in r.stderr and "internal error" not in r.stderr
+        assert not raw_controls(r.stdout) and not raw_controls(r.stderr), (argv, r.stderr)

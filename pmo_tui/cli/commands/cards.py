@@ -160,40 +160,13 @@ def cmd_edit(env: Session) -> int:
         if replace is not None:
             given["tags"] = replace
         else:
-            given.update(_tag_changes(env, a.key, add, remove))
+            given.update(add_tags=add, remove_tags=remove)
     if not given and not clear:
         raise UsageError("nothing to change: give at least one option (see `pmo edit --help`)")
     change = env.board.edit_card(a.key, clear=clear, **given)
     first = f"{change.key} updated" if change.patches[0].after else f"{change.key} unchanged"
     report(change.notes, first)
     return EXIT_OK
-
-
-def _tag_changes(env: Session, key: str, add: list[str], remove: list[str]) -> dict[str, Any]:
-    """The edit_card arguments that add and remove single tags."""
-    from ...core.board import Board
-
-    code = Board.edit_card.__code__
-    params = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
-    if "add_tags" in params:
-        return {"add_tags": add, "remove_tags": remove}
-    # TEMPORARY, until Board.edit_card(add_tags=, remove_tags=) lands from the core
-    # branch: compute the new list here.  It reads outside the write transaction, so a
-    # teammate's concurrent tag change could be lost; remove this branch at the merge.
-    from ...core import parse
-
-    board = env.board
-    doc = board.store.card(board.resolve_key(key)) or {}
-    tags = list(doc.get("tags") or [])
-    for tag in add:
-        value = env.parsed(parse.parse_tag, tag)
-        if value not in tags:
-            tags.append(value)
-    for tag in remove:
-        value = env.parsed(parse.parse_tag, tag)
-        if value in tags:
-            tags.remove(value)
-    return {"tags": tags}
 
 
 # ------------------------------------------------------------ move, rm, restore

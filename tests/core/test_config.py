@@ -297,3 +297,16 @@ def test_project_from_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("PMO_PROJECT", "OPS")
     assert resolve_project(None, load_config()) == "OPS"
     assert resolve_project("CLI", load_config()) == "CLI"
+
+
+def test_config_module_stays_standard_library_only() -> None:
+    # It runs on every shell prompt: no tomlkit, no platformdirs, TOML parsed lazily.
+    import subprocess
+
+    code = (
+        "import sys, pmo_tui.core.config; "
+        "bad = {'tomlkit', 'tomllib', 'platformdirs', 'textual'} & set(sys.modules); "
+        "print(sorted(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

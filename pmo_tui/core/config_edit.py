@@ -199,6 +199,8 @@ def _set_keymap_entry(doc: tomlkit.TOMLDocument, binding_id: str, keys: str, pat
 
 
 def _write(path: Path, text: str) -> None:
+    # Through a symlink (dotfiles kept in a repository) to the file it points at.
+    path = path.resolve() if path.is_symlink() else path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

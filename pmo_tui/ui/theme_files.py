@@ -13,8 +13,9 @@ A theme file holds a Textual theme's base colours and, in `[variables]`, pmo's o
 A broken file (bad TOML, no name, a colour Textual cannot parse, an unknown field) is
 reported as one line naming the file and the field; the other files still load.
 
-Textual is imported only where a Theme is built or a colour checked, so the CLI can list
-theme names (`pmo config set theme`) without importing it.
+Textual is imported only where a Theme is built or a colour checked.  Where the files are
+and which names they give lives in `pmo_tui.core.theme_names` (no Textual, for the CLI);
+it is re-exported here.
 
 `CONTRAST_PAIRS` is the contract with the screens: every text colour the app draws on every
 background, and whether that text is bold (WCAG AA: 4.5:1, or 3:1 for large or bold text
@@ -23,15 +24,41 @@ and for chart lines).  tests/core/test_theme_files.py checks every shipped theme
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..core.config import user_config_dir
+from ..core.theme_names import (
+    known_theme_names,
+    shipped_theme_dir,
+    theme_files,
+    user_theme_dir,
+)
 
 if TYPE_CHECKING:
     from textual.theme import Theme
+
+__all__ = [
+    "APP_VARIABLES",
+    "BASE_COLOURS",
+    "CONTRAST_PAIRS",
+    "Pair",
+    "ThemeFileError",
+    "app_variable_defaults",
+    "contrast_ratio",
+    "known_theme_names",
+    "load_theme_file",
+    "load_themes",
+    "pair_contrast",
+    "read_theme_file",
+    "required_ratio",
+    "shipped_theme_dir",
+    "theme_files",
+    "user_theme_dir",
+    "with_app_variables",
+]
 
 # Textual's base colours, as Theme takes them.
 BASE_COLOURS = (
@@ -91,6 +118,27 @@ _DARK_DEFAULTS: dict[str, str] = {
 }
 
 
+# pmo-light's values: the fallback for a user's light theme that sets no pmo variables.
+_LIGHT_DEFAULTS: dict[str, str] = {
+    "pmo-priority-urgent": "#af0000",
+    "pmo-priority-high": "#875f00",
+    "pmo-priority-medium": "#005f87",
+    "pmo-priority-low": "#585858",
+    "pmo-wip-breach": "#af0000",
+    "pmo-overdue": "#af0000",
+    "pmo-timer": "#005f00",
+    "pmo-cursor-fg": "#000000",
+    "pmo-cursor-bg": "#afd7ff",
+    "pmo-muted": "#585858",
+    "pmo-points": "#5f00af",
+    "pmo-assignee": "#005f5f",
+    "pmo-chart-ideal": "#767676",
+    "pmo-chart-actual": "#005fd7",
+    "pmo-chart-scope": "#af5f00",
+    "pmo-chart-forecast": "#8700af",
+}
+
+
 def app_variable_defaults() -> dict[str, str]:
     """A value for every pmo variable, for `App.get_theme_variable_defaults`."""
     return dict(_DARK_DEFAULTS)
@@ -143,28 +191,6 @@ class ThemeFileError(ValueError):
         super().__init__(f"theme file {path}{where}: {problem}")
         self.path = path
         self.field = field
-
-
-def shipped_theme_dir() -> Path:
-    """`pmo_tui/themes` in the wheel; the top-level `themes/` in a checkout."""
-    package = Path(__file__).resolve().parent.parent
-    inside = package / "themes"
-    return inside if inside.is_dir() else package.parent / "themes"
-
-
-def user_theme_dir() -> Path:
-    return user_config_dir() / "themes"
-
-
-def theme_files(user_dir: Path | None = None) -> list[Path]:
-    """Shipped files first, then the user's (a user theme of the same name wins)."""
-    out: list[Path] = []
-    for folder in (shipped_theme_dir(), user_dir or user_theme_dir()):
-        try:
-            out.extend(sorted(p for p in folder.glob("*.toml") if p.is_file()))
-        except OSError:
-            continue
-    return out
 
 
 def read_theme_file(path: Path) -> dict[str, Any]:
@@ -222,6 +248,15 @@ def theme_from_data(data: Mapping[str, Any]) -> Theme:
     return Theme(name=str(data["name"]), dark=dark, variables=variables, **colours)
 
 
+def with_app_variables(theme: Theme) -> Theme:
+    """``theme`` with every pmo variable it lacks, from pmo-dark or pmo-light by its
+    darkness: for Textual's own themes (textual-light must not get white cursor text)."""
+    defaults = _DARK_DEFAULTS if theme.dark else _LIGHT_DEFAULTS
+    if defaults.keys() <= theme.variables.keys():
+        return theme
+    return dataclasses.replace(theme, variables={**defaults, **theme.variables})
+
+
 def load_theme_file(path: Path) -> Theme:
     return theme_from_data(read_theme_file(path))
 
@@ -241,20 +276,6 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
             continue
         themes[theme.name] = theme
     return list(themes.values()), problems
-
-
-def known_theme_names(user_dir: Path | None = None) -> list[str]:
-    """Names of the theme files that load (shipped and the user's), without Textual."""
-    names: set[str] = set()
-    for path in theme_files(user_dir):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        name = data.get("name")
-        if isinstance(name, str) and name.strip():
-            names.add(name)
-    return sorted(names)
 
 
 # --------------------------------------------------------------------------- contrast
@@ -288,25 +309,19 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
 
 
 def resolve_colour(data: Mapping[str, Any], name: str) -> tuple[float, float, float]:
-    """The opaque colour a name stands for in a theme file ("surface+boost" composited);
-    a translucent colour is laid over the layer below it, the bottom one over background."""
-    variables = data.get("variables", {})
-    layers = name.split("+")
-    base = _rgba(str(data.get("background", "#000000")))[:3]
-    for layer in layers:
-        value = variables.get(layer, data.get(layer))
-        if value is None:
-            value = _DARK_DEFAULTS.get(layer) if data.get("dark", True) else None
-            value = value or _LIGHT_DEFAULTS.get(layer)
-        if value is None:
-            raise KeyError(f"{name}: theme has no {layer}")
-        base = _over(_rgba(str(value)), base)
+    """The opaque colour a name stands for in a theme file: "surface+boost" is boost laid
+    over surface; a translucent colour is laid over the layer below (background at the
+    bottom)."""
+    base = _rgba(_lookup(data, "background"))[:3]
+    for layer in name.split("+"):
+        base = _over(_rgba(_lookup(data, layer)), base)
     return base
 
 
 def pair_contrast(data: Mapping[str, Any], pair: Pair) -> float:
+    """The WCAG contrast ratio of one pair in a theme file's colours."""
     background = resolve_colour(data, pair.background)
-    text = _over(_rgba(str(_lookup(data, pair.text))), background)
+    text = _over(_rgba(_lookup(data, pair.text)), background)
     return contrast_ratio(text, background)
 
 
@@ -315,30 +330,11 @@ def _lookup(data: Mapping[str, Any], name: str) -> str:
     value = variables.get(name, data.get(name))
     if value is None:
         defaults = _DARK_DEFAULTS if data.get("dark", True) else _LIGHT_DEFAULTS
-        value = defaults[name]
+        value = defaults.get(name, "#000000" if name == "background" else None)
+    if value is None:
+        raise KeyError(f"theme {data.get('name')!r} has no colour {name!r}")
     return str(value)
 
 
 def required_ratio(pair: Pair) -> float:
     return 3.0 if pair.bold else 4.5
-
-
-# pmo-light's values: the fallback for a user's light theme that sets no pmo variables.
-_LIGHT_DEFAULTS: dict[str, str] = {
-    "pmo-priority-urgent": "#af0000",
-    "pmo-priority-high": "#875f00",
-    "pmo-priority-medium": "#005f87",
-    "pmo-priority-low": "#585858",
-    "pmo-wip-breach": "#af0000",
-    "pmo-overdue": "#af0000",
-    "pmo-timer": "#005f00",
-    "pmo-cursor-fg": "#000000",
-    "pmo-cursor-bg": "#afd7ff",
-    "pmo-muted": "#585858",
-    "pmo-points": "#5f00af",
-    "pmo-assignee": "#005f5f",
-    "pmo-chart-ideal": "#767676",
-    "pmo-chart-actual": "#005fd7",
-    "pmo-chart-scope": "#af5f00",
-    "pmo-chart-forecast": "#8700af",
-}

@@ -134,6 +134,17 @@ def test_set_on_broken_toml_is_config_error(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "user = 'unterminated\n"
 
 
+def test_set_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "pmo.toml"
+    real.parent.mkdir()
+    real.write_text("# mine\nuser = 'a'\n", encoding="utf-8")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    set_config_value(link, "user", "b")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == '# mine\nuser = "b"\n'
+
+
 # ------------------------------------------------------------------------------ show
 def test_show_sources_default_file_environment_cli(
     cfg_file: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

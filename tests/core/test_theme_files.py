@@ -231,3 +231,23 @@ def test_stylesheet_uses_only_known_pmo_variables() -> None:
     tcss = (Path(theme_files.__file__).parent / "pmo.tcss").read_text(encoding="utf-8")
     used = set(re.findall(r"\$(pmo-[a-z0-9-]+)", tcss))
     assert used <= set(APP_VARIABLES), used - set(APP_VARIABLES)
+
+
+def test_fallbacks_are_the_pmo_dark_and_light_files() -> None:
+    # Kept in code for Textual's own themes and for user themes without [variables];
+    # they must not drift from the files the contrast test checks.
+    dark = data_of(shipped_theme_dir() / "pmo-dark.toml")["variables"]
+    light = data_of(shipped_theme_dir() / "pmo-light.toml")["variables"]
+    assert app_variable_defaults() == dark
+    assert light == theme_files._LIGHT_DEFAULTS
+
+
+def test_textual_builtin_themes_get_variables_by_darkness() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    light = theme_files.with_app_variables(BUILTIN_THEMES["textual-light"])
+    dark = theme_files.with_app_variables(BUILTIN_THEMES["textual-dark"])
+    assert light.variables["pmo-cursor-fg"] == "#000000"
+    assert dark.variables["pmo-cursor-fg"] == "#ffffff"
+    assert (light.name, light.primary) == ("textual-light", BUILTIN_THEMES["textual-light"].primary)
+    assert "pmo-cursor-fg" not in BUILTIN_THEMES["textual-light"].variables  # not mutated

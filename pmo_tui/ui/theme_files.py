@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APP_VARIABLES",
     "BASE_COLOURS",
+    "COLOUR_SYSTEMS",
     "CONTRAST_PAIRS",
     "Pair",
     "ThemeFileError",
@@ -108,7 +109,7 @@ _DARK_DEFAULTS: dict[str, str] = {
     "pmo-timer": "#87d787",
     "pmo-cursor-fg": "#ffffff",
     "pmo-cursor-bg": "#005f87",
-    "pmo-muted": "#a8a8a8",
+    "pmo-muted": "#b2b2b2",
     "pmo-points": "#d7afff",
     "pmo-assignee": "#87d7d7",
     "pmo-chart-ideal": "#8a8a8a",
@@ -318,11 +319,27 @@ def resolve_colour(data: Mapping[str, Any], name: str) -> tuple[float, float, fl
     return base
 
 
-def pair_contrast(data: Mapping[str, Any], pair: Pair) -> float:
-    """The WCAG contrast ratio of one pair in a theme file's colours."""
+COLOUR_SYSTEMS = ("truecolor", "256", "16")
+
+
+def pair_contrast(data: Mapping[str, Any], pair: Pair, colours: str = "truecolor") -> float:
+    """The WCAG contrast ratio of one pair in a theme file's colours, as a terminal with
+    ``colours`` ("truecolor", "256" or "16") shows it: Textual hands the blended colours to
+    Rich, which rounds them to the nearest the terminal has."""
     background = resolve_colour(data, pair.background)
     text = _over(_rgba(_lookup(data, pair.text)), background)
+    if colours != "truecolor":
+        text, background = _downgrade(text, colours), _downgrade(background, colours)
     return contrast_ratio(text, background)
+
+
+def _downgrade(rgb: tuple[float, float, float], colours: str) -> tuple[float, float, float]:
+    from rich.color import Color as RichColor
+    from rich.color import ColorSystem
+
+    system = {"256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}[colours]
+    triplet = RichColor.from_rgb(*(round(c * 255) for c in rgb)).downgrade(system).get_truecolor()
+    return triplet.red / 255, triplet.green / 255, triplet.blue / 255
 
 
 def _lookup(data: Mapping[str, Any], name: str) -> str:

@@ -32,9 +32,10 @@ from pmo_tui.ui.theme_files import (
 
 SHIPPED = sorted(shipped_theme_dir().glob("*.toml"))
 EXPECTED = {"pmo-dark", "pmo-light", "pmo-high-contrast", "nord", "gruvbox"}
+# The 16 colours as Rich (and so Textual) rounds to them with TEXTUAL_COLOR_SYSTEM=standard.
 ANSI16 = {
-    "#000000", "#800000", "#008000", "#808000", "#000080", "#800080", "#008080", "#c0c0c0",
-    "#808080", "#ff0000", "#00ff00", "#ffff00", "#0000ff", "#ff00ff", "#00ffff", "#ffffff",
+    "#000000", "#aa0000", "#00aa00", "#aa5500", "#0000aa", "#aa00aa", "#00aaaa", "#aaaaaa",
+    "#555555", "#ff5555", "#55ff55", "#ffff55", "#5555ff", "#ff55ff", "#55ffff", "#ffffff",
 }  # fmt: skip
 
 
@@ -207,16 +208,33 @@ def test_pairs_name_known_colours() -> None:
         assert set(pair.background.split("+")) <= known, pair
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
-def test_every_pair_meets_wcag_aa(path: Path) -> None:
+def _systems(path: Path) -> list[tuple[Path, str]]:
+    # Every theme in truecolour and in 256 colours (tmux, many SSH terminals); the
+    # high-contrast theme in 16 colours too.
+    systems = ["truecolor", "256"] + (["16"] if path.stem == "pmo-high-contrast" else [])
+    return [(path, s) for s in systems]
+
+
+@pytest.mark.parametrize(
+    ("path", "colours"),
+    [case for path in SHIPPED for case in _systems(path)],
+    ids=lambda v: v.stem if isinstance(v, Path) else v,
+)
+def test_every_pair_meets_wcag_aa(path: Path, colours: str) -> None:
     data = data_of(path)
     failures = [
-        f"{data['name']}: {p.text} on {p.background} ({p.where}) is "
-        f"{pair_contrast(data, p):.2f}:1, needs {required_ratio(p)}:1"
+        f"{data['name']} ({colours}): {p.text} on {p.background} ({p.where}) is "
+        f"{pair_contrast(data, p, colours):.2f}:1, needs {required_ratio(p)}:1"
         for p in CONTRAST_PAIRS
-        if pair_contrast(data, p) < required_ratio(p)
+        if pair_contrast(data, p, colours) < required_ratio(p)
     ]
     assert not failures, "\n".join(failures)
+
+
+def test_rich_palette_is_what_the_16_colour_check_assumes() -> None:
+    from rich._palettes import STANDARD_PALETTE
+
+    assert {"#{:02x}{:02x}{:02x}".format(*STANDARD_PALETTE[i]) for i in range(16)} == ANSI16
 
 
 def test_contrast_ratio_matches_wcag_examples() -> None:

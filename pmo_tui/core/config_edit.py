@@ -27,6 +27,7 @@ from .config import (
     resolve_db,
     resolve_user,
 )
+from .theme_names import unknown_theme
 
 DEFAULT = "default"
 FILE = "config file"
@@ -150,11 +151,9 @@ def set_config_value(
     except ValueError as exc:
         raise ConfigError(f"config {path}: {key}: {exc}") from None
     if key == "theme" and known_themes is not None:
-        names = sorted(set(known_themes))
-        if value not in names:
-            raise ConfigError(
-                f"config {path}: theme: no theme {value!r} (known: {', '.join(names)})"
-            )
+        problem = unknown_theme(str(checked), known_themes)
+        if problem:
+            raise ConfigError(f"config {path}: theme: {problem}")
     if key == "work_days":
         assert isinstance(checked, tuple)
         typed = [DAYS[d] for d in checked]

@@ -6,6 +6,7 @@ the known ones from here.  Building the Textual themes is `pmo_tui.ui.theme_file
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from .config import user_config_dir
@@ -47,3 +48,13 @@ def known_theme_names(user_dir: Path | None = None) -> list[str]:
         if isinstance(name, str) and name.strip():
             names.add(name)
     return sorted(names)
+
+
+def unknown_theme(name: str, known: Iterable[str]) -> str | None:
+    """None when ``name`` is one of ``known``; otherwise the message for the user
+    ("no theme 'nope' (known: gruvbox, nord, ...)"), for `--theme`, `theme` in the config
+    and `pmo config set theme` alike (exit 2)."""
+    names = sorted(set(known))
+    if name in names:
+        return None
+    return f"no theme {name!r} (known: {', '.join(names) or 'none found'})"

@@ -245,3 +245,12 @@ def test_default_clashes_are_not_reported() -> None:
 )
 def test_normalise_key(key: str, norm: str) -> None:
     assert normalise_key(key) == norm
+
+
+def test_unknown_theme_message() -> None:
+    from pmo_tui.core.theme_names import known_theme_names, unknown_theme
+
+    known = known_theme_names()
+    assert {"pmo-dark", "pmo-light", "pmo-high-contrast", "nord", "gruvbox"} <= set(known)
+    assert unknown_theme("nord", known) is None
+    assert unknown_theme("nope", ["b", "a"]) == "no theme 'nope' (known: a, b)"

@@ -45,9 +45,26 @@ def config_path() -> Path:
     return Path(env).expanduser() if env else user_config_dir() / "config.toml"
 
 
+# The settings a config file may hold, in the order `pmo config show` lists them.
+SETTINGS = (
+    "db",
+    "user",
+    "project",
+    "theme",
+    "hours_per_day",
+    "target_hours_per_day",
+    "work_days",
+    "keymap",
+)
+DEFAULT_THEME = "pmo-dark"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class Config:
     """Settings from config.toml (a plain class: dataclasses cost import time on every
-    shell prompt)."""
+    shell prompt).  ``from_file`` holds the settings the file gave (``keymap.<id>`` for
+    each key map entry), so `pmo config show` can say where each value came from."""
 
     def __init__(self, path: Path, **values: Any) -> None:
         self.path = path
@@ -59,13 +76,132 @@ class Config:
         self.target_hours_per_day = 8.0
         self.work_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
         self.keymap: dict[str, str] = {}
+        self.from_file: set[str] = set()
         for name, value in values.items():
             if not hasattr(self, name):
                 raise TypeError(f"unknown config setting {name!r}")
             setattr(self, name, value)
 
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# ------------------------------------------------------------------------------ validation
+# One rule per setting, shared by load_config and `pmo config set`: each check returns the
+# typed value or raises ValueError with what is wrong (the caller adds the file and key).
+def _show(value: object) -> str:
+    # As the user wrote it in TOML: 'eight', true, 5, ['a'].
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def check_string(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {_show(value)}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def check_hours(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number of hours, not {_show(value)}")
+    if not 0 < value <= 24:
+        raise ValueError(f"must be more than 0 and at most 24 hours, not {_show(value)}")
+    return float(value)
+
+
+def day_index(name: object) -> int:
+    """0 for 'mon', 'Mon' or 'monday' ... 6 for Sunday."""
+    if not isinstance(name, str):
+        raise ValueError(f"{_show(name)} is not a day name (mon ... sun)")
+    low = name.strip().lower()
+    if low in DAYS:
+        return DAYS.index(low)
+    if low in _DAY_NAMES:
+        return _DAY_NAMES.index(low)
+    raise ValueError(f"{name!r} is not a day name (mon, tue, wed, thu, fri, sat, sun)")
+
+
+def check_work_days(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list like ['mon', 'tue', 'wed'], not {_show(value)}")
+    days = {day_index(d) for d in value}
+    if not days:
+        raise ValueError("needs at least one day")
+    return tuple(sorted(days))
+
+
+def check_keys(binding_id: str, value: object) -> str:
+    """A key map entry: one key or several, comma separated ('d', 'j,down', 'ctrl+r')."""
+    if not binding_id.strip():
+        raise ValueError("a binding id must not be empty")
+    if not isinstance(value, str):
+        raise ValueError(f"keys must be a string like 'd' or 'j,down', not {_show(value)}")
+    parts = [p.strip() for p in value.split(",")]
+    if not value.strip() or any(not p or " " in p for p in parts):
+        raise ValueError(f"{value!r} is not a key list like 'd' or 'j,down'")
+    return ",".join(parts)
+
+
+def _flat_keymap(table: dict[str, Any], prefix: str = "") -> dict[str, object]:
+    # `board.archive = "d"` under [keymap] is a nested table in TOML, `"board.archive" = "d"`
+    # a dotted key: both name binding id board.archive.
+    out: dict[str, object] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            for inner, keys in _flat_keymap(value, key + ".").items():
+                if inner in out:
+                    raise ValueError(f"binding {inner!r} is given twice")
+                out[inner] = keys
+        else:
+            if key in out:
+                raise ValueError(f"binding {key!r} is given twice")
+            out[key] = value
+    return out
+
+
+def check_keymap_table(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table: [keymap] with lines like "board.archive" = "d"')
+    out: dict[str, str] = {}
+    for binding_id, keys in _flat_keymap(value).items():
+        try:
+            out[binding_id] = check_keys(binding_id, keys)
+        except ValueError as exc:
+            raise ValueError(f"{binding_id}: {exc}") from None
+    return out
+
+
+def check_setting(key: str, value: object) -> object:
+    """The typed value of one setting (``keymap.<binding id>`` for one key map entry)."""
+    if key in ("db", "user", "project", "theme"):
+        return check_string(value)
+    if key in ("hours_per_day", "target_hours_per_day"):
+        return check_hours(value)
+    if key == "work_days":
+        return check_work_days(value)
+    if key == "keymap":
+        return check_keymap_table(value)
+    if key.startswith("keymap."):
+        return check_keys(key.removeprefix("keymap."), value)
+    raise ValueError(f"unknown setting (known: {', '.join(SETTINGS)})")
+
+
+def apply_settings(cfg: Config, data: dict[str, Any]) -> Config:
+    """Validate a parsed config document into ``cfg``; ConfigError names file and key."""
+    for key, value in data.items():
+        try:
+            if key not in SETTINGS:
+                raise ValueError(f"unknown setting (known: {', '.join(SETTINGS)})")
+            typed = check_setting(key, value)
+        except ValueError as exc:
+            raise ConfigError(f"config {cfg.path}: {key}: {exc}") from None
+        setattr(cfg, key, typed)
+        if key == "keymap":
+            cfg.from_file.update(f"keymap.{binding}" for binding in cfg.keymap)
+        else:
+            cfg.from_file.add(key)
+    return cfg
 
 
 def load_config() -> Config:
@@ -83,30 +219,7 @@ def load_config() -> Config:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {path}: not valid TOML ({exc})") from None
-    for name in ("db", "user", "project", "theme"):
-        value = data.get(name)
-        if value is not None:
-            if not isinstance(value, str):
-                raise ConfigError(f"config {path}: {name} must be a string")
-            setattr(cfg, name, value)
-    for name in ("hours_per_day", "target_hours_per_day"):
-        value = data.get(name)
-        if value is not None:
-            if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 24:
-                raise ConfigError(f"config {path}: {name} must be a number of hours (0-24]")
-            setattr(cfg, name, float(value))
-    days = data.get("work_days")
-    if days is not None:
-        try:
-            cfg.work_days = tuple(sorted({_DAYS.index(str(d).lower()[:3]) for d in days}))
-        except (ValueError, TypeError):
-            raise ConfigError(
-                f"config {path}: work_days must be a list like ['mon', 'tue', 'wed']"
-            ) from None
-    keymap = data.get("keymap")
-    if isinstance(keymap, dict):
-        cfg.keymap = {str(k): str(v) for k, v in keymap.items()}
-    return cfg
+    return apply_settings(cfg, data)
 
 
 def resolve_db(cli_db: str | None, cfg: Config) -> Path:

@@ -154,9 +154,64 @@ def test_unreadable_config_is_config_error(monkeypatch: pytest.MonkeyPatch, tmp_
         load_config()
 
 
-def test_unknown_keys_are_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    write_config(tmp_path, monkeypatch, "colour = 'blue'\n[extra]\nx = 1\n")
-    assert load_config().user is None
+@pytest.mark.parametrize(
+    ("text", "key", "what"),
+    [
+        ("colour = 'blue'\n", "colour", "unknown setting (known: db, user, project"),
+        ("[extra]\nx = 1\n", "extra", "unknown setting"),
+        ("user = 5", "user", "must be a string, not 5"),
+        ("theme = ''", "theme", "must not be empty"),
+        ("project = true", "project", "must be a string, not true"),
+        ("hours_per_day = 'eight'", "hours_per_day", "must be a number of hours, not 'eight'"),
+        ("target_hours_per_day = 100", "target_hours_per_day", "at most 24 hours, not 100"),
+        ("work_days = ['mon', 'funday']", "work_days", "'funday' is not a day name"),
+        ("work_days = ['monkey']", "work_days", "'monkey' is not a day name"),
+        ("work_days = [1]", "work_days", "1 is not a day name"),
+        ("work_days = 'mon'", "work_days", "must be a list like"),
+        ("work_days = []", "work_days", "needs at least one day"),
+        ("keymap = 'd'", "keymap", "must be a table"),
+        ("[keymap]\n'board.archive' = 4\n", "keymap", "board.archive: keys must be a string"),
+        ("[keymap]\n'board.archive' = ''\n", "keymap", "board.archive: '' is not a key list"),
+        ("[keymap]\n'board.archive' = 'd,,x'\n", "keymap", "'d,,x' is not a key list"),
+        (
+            "[keymap]\n'board.archive' = 'd'\n[keymap.board]\narchive = 'x'\n",
+            "keymap",
+            "binding 'board.archive' is given twice",
+        ),
+    ],
+)
+def test_bad_setting_message_names_file_key_and_problem(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str, key: str, what: str
+) -> None:
+    path = write_config(tmp_path, monkeypatch, text)
+    with pytest.raises(ConfigError) as info:
+        load_config()
+    message = str(info.value)
+    assert message.startswith(f"config {path}: {key}: "), message
+    assert what in message
+    assert "\n" not in message  # one line for the CLI's exit-2 message
+
+
+def test_keymap_nested_tables_name_binding_ids(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_config(
+        tmp_path,
+        monkeypatch,
+        "[keymap]\nboard.archive = 'd'\n'app.quit' = ' ctrl+q , f10 '\n"
+        "[keymap.backlog]\nnew = 'N'\n",
+    )
+    cfg = load_config()
+    assert cfg.keymap == {"board.archive": "d", "app.quit": "ctrl+q,f10", "backlog.new": "N"}
+    assert {"keymap.board.archive", "keymap.backlog.new"} <= cfg.from_file
+
+
+def test_work_day_names_and_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write_config(tmp_path, monkeypatch, FULL)
+    cfg = load_config()
+    assert cfg.from_file >= {"db", "user", "work_days", "keymap.board.archive"}
+    assert "hours_per_day" in cfg.from_file
+    assert Config(path=tmp_path / "c.toml").from_file == set()
 
 
 # --------------------------------------------------------------------------- data file
@@ -242,3 +297,16 @@ def test_project_from_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.setenv("PMO_PROJECT", "OPS")
     assert resolve_project(None, load_config()) == "OPS"
     assert resolve_project("CLI", load_config()) == "CLI"
+
+
+def test_config_module_stays_standard_library_only() -> None:
+    # It runs on every shell prompt: no tomlkit, no platformdirs, TOML parsed lazily.
+    import subprocess
+
+    code = (
+        "import sys, pmo_tui.core.config; "
+        "bad = {'tomlkit', 'tomllib', 'platformdirs', 'textual'} & set(sys.modules); "
+        "print(sorted(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -14,6 +14,7 @@ def new_figure(width: int, height: int) -> Any:
     from plotext._figure import _figure_class
 
     fig = _figure_class()
+    unlimit(fig)
     fig.plot_size(width, height)
     fig.theme("clear")  # no canvas or axes background: the terminal's (or theme's) own
     return fig
@@ -25,3 +26,11 @@ def uncolorize(text: str) -> str:
 
     out: str = _uncolorize(text)
     return out
+
+
+def unlimit(fig: Any) -> None:
+    """Let a figure be wider or taller than the terminal: plotext otherwise clips it to the
+    size it read when the figure was made (80x24 behind a pipe), whatever we ask for."""
+    limit = getattr(fig, "_limit_size", None)
+    if callable(limit):
+        limit(False, False)

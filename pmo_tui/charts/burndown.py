@@ -129,6 +129,7 @@ def draw(fig: Any, b: Burndown, *, width: int, height: int, palette: Mapping[str
     cols = max(1, width - label_w - 3)
     x_ticks = _x_ticks(days, cols / (n + 1), today)
 
+    _plotext.unlimit(fig)
     fig.plot_size(width, height)
     fig.xlim(0, n)
     fig.ylim(0, top)

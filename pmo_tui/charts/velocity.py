@@ -26,9 +26,10 @@ def _name(name: str, width: int) -> str:
 
 def velocity_canvas(v: Velocity, *, width: int, height: int) -> Canvas:
     """The chart as cells: a title row, a row per sprint (a blank row between them when
-    ``height`` allows), the axis, and the legend."""
+    ``height`` allows; the oldest left out when it is too short), the axis, the legend."""
     width = max(width, MIN_WIDTH)
-    rows = v.sprints[-LAST:]
+    # title, the bars, the axis, its scale and the legend: fewer sprints when short of rows
+    rows = v.sprints[-max(1, min(LAST, height - 4)) :]
     canvas = Canvas(width)
     shown = len(rows)
     canvas.put(canvas.row(), 0, f"velocity: the last {shown} closed sprint{'s' * (shown != 1)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .burndown import empty_reason, render_burndown
 from .palette import DEFAULT_PALETTE, ROLES, palette_from_theme
+from .term import use_color
 from .velocity import render_velocity
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "palette_from_theme",
     "render_burndown",
     "render_velocity",
+    "use_color",
 ]

@@ -214,8 +214,9 @@ def render_burndown(
         return reason
     width, height = max(width, MIN_WIDTH), max(height, MIN_HEIGHT)
     foot = legend(b, width=width, color=color, palette=palette)
-    fig = _plotext.new_figure(width, height - len(foot))
-    draw(fig, b, width=width, height=height - len(foot), palette=palette or {})
+    plot_height = max(MIN_HEIGHT, height - len(foot))  # a narrow legend may push past height
+    fig = _plotext.new_figure(width, plot_height)
+    draw(fig, b, width=width, height=plot_height, palette=palette or {})
     chart = fig.build()
     if not color:
         chart = _plotext.uncolorize(chart)

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from pmo_tui.charts import DEFAULT_PALETTE, render_burndown
+from pmo_tui.charts import DEFAULT_PALETTE, render_burndown, use_color
 from pmo_tui.charts.burndown import legend
 from pmo_tui.charts.palette import to_rgb
 from pmo_tui.core.reports import burndown as bd
@@ -188,3 +188,28 @@ def test_the_cli_path_imports_neither_textual_nor_plotext_until_drawing() -> Non
         "assert 'plotext' in sys.modules and 'textual' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_one_day_sprint_still_has_a_plot() -> None:
+    s = sprint()
+    s.end = s.start
+    chart = Chart(render_burndown(make(sprint=s, now=at(16)), width=30, height=8))
+    assert chart.y_labels()[0] == "20" and chart.labels.split() == ["16"]
+
+
+def test_use_color_follows_no_color_and_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color(Tty()) and not use_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not use_color(Tty())
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert use_color(io.StringIO())

@@ -85,6 +85,16 @@ def test_start_at_now_right_after_stop_is_accepted(b: Board, clock: Clock) -> No
     assert running is not None and running.card == "PMO-2"
 
 
+def test_start_at_this_minute_after_a_stop_within_it_is_a_touch(b: Board, clock: Clock) -> None:
+    """The CLI's `--at now` and `--at 10:00` come to the minute; the stop kept seconds."""
+    b.start_timer("PMO-1", at=NOW - timedelta(hours=1))
+    b.stop_timer()  # ends at 10:00:30
+    b.start_timer("PMO-2", at=NOW.replace(second=0))
+    running = b.running()
+    assert running is not None and running.card == "PMO-2"
+    assert running.start == NOW.replace(microsecond=0)  # where the last entry ended
+
+
 # ------------------------------------------------------------------ logging
 @pytest.mark.parametrize("minutes", [25 * 60, 16 * 60])
 def test_log_longer_than_the_rest_of_the_day_is_refused(b: Board, minutes: int) -> None:

@@ -27,6 +27,9 @@ def _span(doc: Doc, now: datetime) -> tuple[datetime, datetime]:
     return start, parse_iso(doc["end"]) if doc.get("end") else max(now, start)
 
 
+_MINUTE = timedelta(minutes=1)
+
+
 def check_overlap(
     s: Session,
     start: datetime,
@@ -77,10 +80,10 @@ def start_timer(
             if doc["card"] == key and at is None:
                 raise UseCaseError(f"a timer is already running on {key}")
         if at is not None:
-            # `--at now` keeps only the minute: if that lands inside the seconds between an
-            # entry's end and `at`, it starts where that entry ended (a touch, no overlap).
+            # `--at` is given to the minute (`now`, `10:58`): an entry that ended within
+            # that same minute is touched, not overlapped, so the timer starts where it ended.
             for doc in mine:
-                if doc.get("end") and start < parse_iso(doc["end"]) <= at:
+                if doc.get("end") and start < parse_iso(doc["end"]) < start + _MINUTE:
                     start = parse_iso(doc["end"])
         # Check before changing anything.
         check_overlap(s, start, None, ignore={d["id"] for d in running}, entries=mine)

@@ -39,8 +39,19 @@ def cmd_init(env: Session) -> int:
     keys = [p.key for p in board.projects()]
     if key.upper() in keys and not args.demo:
         raise _use_error(f"project {key.upper()} already exists in {env.path}")
+    planned = ""
     if key.upper() not in keys:
-        board.create_project(key, args.name, args.template)
+        from ...core.usecases.projects import create_project
+
+        made = create_project(
+            board.session, key, args.name, args.template, work_days=env.cfg.work_days
+        )
+        sprint = next((p.after for p in made.patches if p.table == "sprints"), None)
+        if sprint and not args.demo:
+            planned = (
+                f"; planned {sprint['name']} from {sprint['start']} "
+                f"(pmo sprint show {sprint['id']})"
+            )
     if args.demo:
         from ...core.demo import fill_demo
 
@@ -52,7 +63,10 @@ def cmd_init(env: Session) -> int:
             f"{key.upper()} ({n} cards)"
         )
     else:
-        out(f"{'added project ' + key.upper() + ' to' if existed else 'created'} {env.path}")
+        out(
+            f"{'added project ' + key.upper() + ' to' if existed else 'created'} {env.path}"
+            + planned
+        )
     return EXIT_OK
 
 

@@ -225,8 +225,17 @@ def ls_arguments(s: argparse.ArgumentParser) -> None:
     g = s.add_mutually_exclusive_group()
     g.add_argument("--assignee", metavar="U")
     g.add_argument("--mine", action="store_true")
+    s.add_argument("--search", metavar="TEXT", help="in key, title, description and tags")
+    s.add_argument("--overdue", action="store_true", help="due before today and not done")
+    s.add_argument("--sort", choices=["rank", "priority", "due", "updated"], default="rank")
     s.add_argument("--all", action="store_true", help="include archived cards")
     s.add_argument("--json", action="store_true")
+
+
+def _today(env: Session) -> Any:
+    from ...core import calendar
+
+    return calendar.local_date(env.board.session.clock())
 
 
 def _column_names(env: Session, project: str | None = None) -> dict[str, str]:
@@ -246,6 +255,9 @@ def cmd_ls(env: Session) -> int:
         tag=a.tag,
         assignee=env.user if a.mine else a.assignee,
         include_archived=a.all,
+        search=a.search,
+        overdue=_today(env) if a.overdue else None,
+        sort=a.sort,
     )
     spent = board.spent()
     if a.json:
@@ -253,7 +265,9 @@ def cmd_ls(env: Session) -> int:
 
         json_out([card_doc_to_json(d, spent.get(d["key"], 0)) for d in rows])
         return EXIT_OK
-    out(format_table(_column_names(env), rows, spent))
+    import shutil
+
+    out(format_table(_column_names(env), rows, spent, shutil.get_terminal_size((80, 24)).columns))
     return EXIT_OK
 
 

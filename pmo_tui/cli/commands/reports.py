@@ -56,7 +56,29 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{round(x * 100)}%"
 
 
-def summary_lines(b: Any, cycle: Any, days_left: int | None) -> list[str]:
+def completed_in_unit(b: Any, cards: dict[str, Any], done_columns: set[str]) -> float:
+    """What is done of the cards in scope at the latest day drawn, in the chart's unit
+    (their points, estimate hours or count), from the cards as they are now: the same
+    figure as `sprint show`'s completed for points."""
+    total = 0.0
+    for key in b.scope:
+        doc = cards.get(key) or {}
+        if doc.get("status") not in done_columns:
+            continue
+        if b.by == "points":
+            points = doc.get("points")
+            total += points if isinstance(points, int | float) else 0
+        elif b.by == "hours":
+            estimate = doc.get("estimate")
+            total += estimate / 60 if isinstance(estimate, int | float) else 0
+        else:
+            total += 1
+    return total
+
+
+def summary_lines(
+    b: Any, cycle: Any, days_left: int | None, completed: float | None = None
+) -> list[str]:
     """The numbers beside the chart, as plain lines (stored text through shown)."""
     from ..output import shown
 
@@ -65,7 +87,6 @@ def summary_lines(b: Any, cycle: Any, days_left: int | None) -> list[str]:
     added = sum(d.scope_added for d in b.days)
     removed = sum(d.scope_removed for d in b.days)
     remaining = b.remaining
-    completed = None if remaining is None else b.committed + added - removed - remaining
     dates = (
         f"{sp.start.isoformat() if sp.start else '?'} .. {sp.end.isoformat() if sp.end else '?'}"
     )
@@ -112,7 +133,9 @@ def cmd_burndown(env: Session) -> int:
         sprint, s.project(sprint.project), s.storage.events(), now=s.clock(), cards=cards
     )
     today = calendar.local_date(s.clock())
-    lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days))
+    done_columns = {c.id for c in s.project(sprint.project).columns if c.role == "done"}
+    completed = completed_in_unit(b, cards, done_columns)
+    lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), completed)
     vel = velocity(s.sprints(sprint.project), sprint).mean_last_3
     lines.insert(3, f"  velocity {'-' if vel is None else vel} pts (last 3 closed sprints)")
     for line in lines:

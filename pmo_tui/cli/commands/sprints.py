@@ -114,9 +114,8 @@ def _dates(start: Any, end: Any) -> str:
 
 
 def _today_and_figures(env: Session) -> Any:
-    from ...core import calendar
-
-    return calendar.local_date(_core(env).clock())
+    # the local day (TZ) with the standard library: pendulum costs tens of ms to import
+    return _core(env).clock().astimezone().date()
 
 
 # ---------------------------------------------------------------------------- commands

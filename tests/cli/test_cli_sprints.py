@@ -322,3 +322,25 @@ def test_ls_fits_80_columns_by_display_width(pmo):
         cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
         assert cells <= 80, line
     assert "…" in table
+
+
+@pytest.mark.parametrize(
+    "argv", [("sprint", "ls"), ("sprint", "show"), ("sprint", "add", "1", "PMO-6"), ("burndown",)]
+)
+def test_sprint_commands_never_import_textual(started, env, tmp_path, argv):
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pmo_tui", *argv],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in r.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    ]
+    assert len(modules) > 20
+    assert not [m for m in modules if m.split(".")[0] == "textual" or m.startswith("pmo_tui.ui")]

@@ -159,7 +159,10 @@ def test_sprint_new_edit_remove_and_bad_input(pmo, data):
         pmo("sprint", "new", "S1", "--start", "2030-01-07", "--length", "2w", "--capacity", "20")
     )
     assert "S1 (2030-01-07 .. 2030-01-18, capacity 20)" in r  # two weeks: ends on a Friday
-    ok(pmo("sprint", "edit", "S1", "--goal", "Ship", "--capacity", "none"))
+    assert "sprint 1  S1  [planned]" in ok(pmo("sprint", "show"))  # no active: next planned
+    r = ok(pmo("sprint", "edit", "S1", "--goal", "Ship", "--capacity", "none", "--name", "S-1"))
+    assert r.strip() == "sprint 1 S-1 updated"
+    ok(pmo("sprint", "edit", "1", "--name", "S1"))
     s1 = sprints(data)[1]
     assert (s1["goal"], s1["capacity"]) == ("Ship", None)
     ok(pmo("add", "A"))

@@ -61,7 +61,13 @@ def sprint_arguments(p: argparse.ArgumentParser) -> None:
     ls.add_argument("--json", action="store_true")
 
     show = sub.add_parser("show", help="one sprint: figures, scope changes, report")
-    show.add_argument("sprint", nargs="?", default="active", metavar="ID|active")
+    show.add_argument(
+        "sprint",
+        nargs="?",
+        default=None,
+        metavar="ID|active",
+        help="default: the active sprint, else the next planned one, else the last closed one",
+    )
     show.add_argument("--json", action="store_true")
 
     edit = sub.add_parser("edit", help="change a sprint's name, goal, dates or capacity")
@@ -211,7 +217,7 @@ def _summary(env: Session, text: str) -> tuple[Sprint, Doc]:
 def _show(env: Session) -> int:
     from ..output import json_out, out
 
-    _, doc = _summary(env, env.args.sprint)
+    _, doc = _summary(env, env.args.sprint or _default_to_show(_core(env)))
     if env.args.json:
         json_out(doc)
     else:
@@ -317,12 +323,13 @@ def _edit(env: Session) -> int:
     if clear_capacity:
         given.pop("capacity")
     s = _core(env)
-    change = sprints.edit_sprint(s, a.sprint, **given)
+    sid = str(s.resolve_sprint(a.sprint).id)  # by id from here: --name may rename it
+    change = sprints.edit_sprint(s, sid, **given)
     if clear_capacity:
-        change = _clear_capacity(s, a.sprint, change)
-    sprint = s.resolve_sprint(a.sprint) if a.sprint.lower() == "active" else None
-    label = shown(sprint.name if sprint else change.label.removeprefix("edit sprint "))
-    report(change.notes, f"sprint {label} {'updated' if change.patches else 'unchanged'}")
+        change = _clear_capacity(s, sid, change)
+    sprint = s.resolve_sprint(sid)
+    state = "updated" if change.patches else "unchanged"
+    report(change.notes, f"sprint {shown(sprint.id)} {shown(sprint.name)} {state}")
     return EXIT_OK
 
 
@@ -366,6 +373,23 @@ def _remove(env: Session) -> int:
     )
     report(change.notes, first)
     return EXIT_OK
+
+
+def _default_to_show(s: CoreSession) -> str:
+    """`sprint show` without an ID: the active sprint, else the next planned one (what a
+    team plans right after `pmo init`), else the last closed one."""
+    from datetime import date
+
+    from ...core.errors import UseCaseError
+
+    if s.active_sprint() is not None:
+        return "active"
+    if any(sp.state == "planned" for sp in s.sprints()):
+        return str(_next_planned(s).id)
+    closed = [sp for sp in s.sprints() if sp.state == "closed"]
+    if closed:
+        return str(max(closed, key=lambda sp: (sp.end or sp.start or date.min, sp.id)).id)
+    raise UseCaseError("no sprint in this project: plan one with `pmo sprint new`")
 
 
 def _next_planned(s: CoreSession) -> Sprint:

@@ -205,13 +205,19 @@ def generate(n_cards: int, seed: int, now: datetime) -> dict[str, dict[str, Doc]
             {"key": c["key"], "points": c["points"], "estimate": c["estimate"]} for c in members
         ]
         if s["state"] == "closed":
-            committed = sum(c["points"] or 0 for c in members)
+            # SPEC 3's report shape (each part {points, cards}): velocity reads it
+            done = {
+                "points": sum(c["points"] or 0 for c in members),
+                "cards": [c["key"] for c in members],
+            }
+            none: Doc = {"points": 0, "cards": []}
             s["report"] = {
-                "committed": committed,
-                "completed": committed,
-                "added": [],
-                "removed": [],
-                "not_completed": [],
+                "committed": done,
+                "completed": dict(done),
+                "added": dict(none),
+                "removed": dict(none),
+                "not_completed": dict(none),
+                "carried_to": "backlog",
             }
     assert by_key["PMO-5"]["status"] == "todo"
 

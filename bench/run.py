@@ -43,6 +43,9 @@ TARGETS: dict[str, dict[str, float]] = {
     "move": {"1k": 70, "10k": 150},
     "start": {"1k": 70, "10k": 150},
     "stop": {"1k": 70, "10k": 150},
+    "sprint add": {"1k": 70, "10k": 150},
+    "sprint remove": {"1k": 70, "10k": 150},
+    "burndown": {"10k": 150},  # issue 10: the whole `pmo burndown` process
     "status --short (timer running)": {"1k": 50, "10k": 50},
     "status --short (no timer)": {"1k": 50, "10k": 50},
 }
@@ -75,6 +78,16 @@ SERIES: list[Series] = [
     Series(lambda i: [Step("add", [PMO, "add", "bench card"])]),
     Series(lambda i: [Step("move", [PMO, "move", "PMO-5", "doing" if i % 2 == 0 else "todo"])]),
     Series(lambda i: [Step("start", [PMO, "start", "PMO-5"]), Step("stop", [PMO, "stop"])]),
+    # paired like start/stop, so the file keeps its size: in and out of the active sprint
+    Series(
+        lambda i: [
+            Step("sprint add", [PMO, "sprint", "add", "active", "PMO-5"]),
+            Step("sprint remove", [PMO, "sprint", "remove", "PMO-5"]),
+        ]
+    ),
+    Series(lambda i: [Step("sprint show", [PMO, "sprint", "show", "active"])]),
+    Series(lambda i: [Step("burndown", [PMO, "burndown", "active"])]),
+    Series(lambda i: [Step("burndown --json", [PMO, "burndown", "active", "--json"])]),
     Series(
         lambda i: [Step("status --short (no timer)", [PMO, "status", "--short"], (1,))],
     ),

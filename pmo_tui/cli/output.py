@@ -79,18 +79,37 @@ def pad(text: str, cells: int) -> str:
 
 
 # ------------------------------------------------------------------------- tables
-def format_table(columns: dict[str, str], docs: list[Doc], spent: dict[str, int]) -> str:
-    """`pmo ls`: one line per card; ``columns`` maps column ids to names."""
+PRIORITY_SHORT = {"urgent": "urg", "high": "high", "medium": "med", "low": "low", "none": ""}
+MIN_TITLE = 20
+
+
+def format_table(
+    columns: dict[str, str], docs: list[Doc], spent: dict[str, int], cols: int = 80
+) -> str:
+    """`pmo ls`: one line per card; ``columns`` maps column ids to names.  Fits ``cols``
+    terminal cells: the title (then the tags) takes what the other columns leave, cut by
+    display width (a wide character takes two cells), never less than 20 cells.  A due
+    date before today on a card not done is marked with ``!``; this year's dates show as
+    MM-DD."""
     if not docs:
         return "no cards"
+    from datetime import datetime
+
     from ..core import parse
 
+    today = datetime.now().astimezone().date().isoformat()
     rows = []
     for d in docs:
         key = shown(d.get("key", ""))
         status = d.get("status", "")
         tags = " ".join("#" + shown(t) for t in d.get("tags") or [])
         minutes = spent.get(str(d.get("key")))
+        priority = str(d.get("priority") or "none")
+        due = shown(d.get("due") or "")
+        late = bool(due) and due < today and not d.get("done")
+        if due[:5] == today[:5]:  # this year's dates as MM-DD: five cells for the title
+            due = due[5:]
+        due += "!" if late else ""
         rows.append(
             (
                 key,
@@ -98,17 +117,24 @@ def format_table(columns: dict[str, str], docs: list[Doc], spent: dict[str, int]
                 "" if d.get("points") is None else shown(d["points"]),
                 parse.format_duration(minutes) if minutes else "",
                 shown(d.get("assignee") or ""),
+                PRIORITY_SHORT.get(priority, shown(priority)),
+                due,
                 shown(d.get("title", "")) + ("  (archived)" if d.get("archived") else ""),
                 tags,
             )
         )
-    head = ("KEY", "STATUS", "PTS", "SPENT", "WHO", "TITLE", "TAGS")
-    widths = [max(width(r[i]) for r in [head, *rows]) for i in range(5)]
+    head = ("KEY", "STATUS", "PTS", "SPENT", "WHO", "PRI", "DUE", "TITLE", "TAGS")
+    fixed = 7
+    widths = [min(max(width(r[i]) for r in [head, *rows]), 24) for i in range(fixed)]
+    room = max(MIN_TITLE, cols - sum(widths) - 2 * fixed - 1)
     lines = []
     for r in [head, *rows]:
-        cells = [pad(clip(r[i], 24), min(widths[i], 24)) for i in range(5)]
-        title = clip(r[5], 60)
-        lines.append("  ".join([*cells, title + ("  " + r[6] if r[6] else "")]).rstrip())
+        cells = [pad(clip(r[i], widths[i]), widths[i]) for i in range(fixed)]
+        title = clip(r[7], room)
+        rest = room - width(title) - 2
+        if r[8] and rest >= 4:
+            title += "  " + clip(r[8], rest)
+        lines.append("  ".join([*cells, title]).rstrip())
     return "\n".join(lines)
 
 

@@ -438,7 +438,8 @@ def _card_number(key: str, project: str) -> int | None:
 def _import_json(store: Store, document: dict[str, list[Doc]], *, merge: bool) -> str:
     with store.transaction():
         tables = store.tables()
-        empty = not any(tables.get(name) for name in ("cards", "sprints", "time_entries", "events"))
+        empty = not any(tables.get(name) for name in ("cards", "time_entries", "events"))
+        empty = empty and all(_placeholder(doc) for doc in tables.get("sprints", {}).values())
         if empty:
             counts = _fill_empty(store, document)
         else:
@@ -449,11 +450,29 @@ def _import_json(store: Store, document: dict[str, list[Doc]], *, merge: bool) -
     return _summary(counts, store)
 
 
+def _placeholder(sprint: Doc) -> bool:
+    """A sprint that holds nothing yet: planned, never started, no commitment, no report
+    (what ``pmo init --template scrum`` plans).  A file with only these, no cards, entries
+    or events counts as empty for an import: ``pmo init`` then ``pmo import backup.json``
+    restores the backup as it is (its sprint ids included) instead of clashing with the
+    placeholder's id."""
+    return (
+        sprint.get("state", "planned") == "planned"
+        and not sprint.get("commitment")
+        and not sprint.get("report")
+        and not sprint.get("started_at")
+    )
+
+
 def _fill_empty(store: Store, document: dict[str, list[Doc]]) -> dict[str, tuple[int, int]]:
-    """Everything in, as it is; the document's projects replace the (empty) file's."""
+    """Everything in, as it is; the document's projects replace the (empty) file's, and
+    its sprints the file's placeholder sprints (see :func:`_placeholder`)."""
     if document["projects"]:
         for doc_id in list(store.tables()["projects"]):
             store.remove("projects", doc_id)
+    if document["projects"] or document["sprints"]:
+        for doc_id in list(store.tables()["sprints"]):
+            store.remove("sprints", doc_id)
     for name in LISTS:
         for doc in document[name]:
             store.insert(name, dict(doc))

@@ -46,9 +46,9 @@ MODULES: dict[str, str] = {
     "log": "timers",
     "export": "exchange",
     "import": "exchange",
-    "sprint": "planned",
+    "sprint": "sprints",
     "timesheet": "planned",
-    "burndown": "planned",
+    "burndown": "reports",
     "config": "planned",
 }
 
@@ -62,6 +62,10 @@ def _module_commands(module: str) -> list[Command]:
         from . import timers as found  # type: ignore[no-redef]
     elif module == "exchange":
         from . import exchange as found  # type: ignore[no-redef]
+    elif module == "sprints":
+        from . import sprints as found  # type: ignore[no-redef]
+    elif module == "reports":
+        from . import reports as found  # type: ignore[no-redef]
     else:
         from . import planned as found  # type: ignore[no-redef]
     commands: list[Command] = found.COMMANDS

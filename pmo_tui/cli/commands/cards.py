@@ -39,8 +39,19 @@ def cmd_init(env: Session) -> int:
     keys = [p.key for p in board.projects()]
     if key.upper() in keys and not args.demo:
         raise _use_error(f"project {key.upper()} already exists in {env.path}")
+    planned = ""
     if key.upper() not in keys:
-        board.create_project(key, args.name, args.template)
+        from ...core.usecases.projects import create_project
+
+        made = create_project(
+            board.session, key, args.name, args.template, work_days=env.cfg.work_days
+        )
+        sprint = next((p.after for p in made.patches if p.table == "sprints"), None)
+        if sprint and not args.demo:
+            planned = (
+                f"; planned {sprint['name']} from {sprint['start']} "
+                f"(pmo sprint show {sprint['id']})"
+            )
     if args.demo:
         from ...core.demo import fill_demo
 
@@ -52,7 +63,10 @@ def cmd_init(env: Session) -> int:
             f"{key.upper()} ({n} cards)"
         )
     else:
-        out(f"{'added project ' + key.upper() + ' to' if existed else 'created'} {env.path}")
+        out(
+            f"{'added project ' + key.upper() + ' to' if existed else 'created'} {env.path}"
+            + planned
+        )
     return EXIT_OK
 
 
@@ -211,8 +225,16 @@ def ls_arguments(s: argparse.ArgumentParser) -> None:
     g = s.add_mutually_exclusive_group()
     g.add_argument("--assignee", metavar="U")
     g.add_argument("--mine", action="store_true")
+    s.add_argument("--search", metavar="TEXT", help="in key, title, description and tags")
+    s.add_argument("--overdue", action="store_true", help="due before today and not done")
+    s.add_argument("--sort", choices=["rank", "priority", "due", "updated"], default="rank")
     s.add_argument("--all", action="store_true", help="include archived cards")
     s.add_argument("--json", action="store_true")
+
+
+def _today(env: Session) -> Any:
+    # the local day (TZ) with the standard library: pendulum costs tens of ms to import
+    return env.board.session.clock().astimezone().date()
 
 
 def _column_names(env: Session, project: str | None = None) -> dict[str, str]:
@@ -232,6 +254,9 @@ def cmd_ls(env: Session) -> int:
         tag=a.tag,
         assignee=env.user if a.mine else a.assignee,
         include_archived=a.all,
+        search=a.search,
+        overdue=_today(env) if a.overdue else None,
+        sort=a.sort,
     )
     spent = board.spent()
     if a.json:
@@ -239,7 +264,9 @@ def cmd_ls(env: Session) -> int:
 
         json_out([card_doc_to_json(d, spent.get(d["key"], 0)) for d in rows])
         return EXIT_OK
-    out(format_table(_column_names(env), rows, spent))
+    import shutil
+
+    out(format_table(_column_names(env), rows, spent, shutil.get_terminal_size((80, 24)).columns))
     return EXIT_OK
 
 

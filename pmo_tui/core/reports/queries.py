@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import parse
 from ..errors import UseCaseError
-from ..model import Doc, card_doc_to_json, parse_iso
+from ..model import PRIORITIES, Doc, card_doc_to_json, parse_iso
 from ..text import display
 from ..usecases.session import Session
 from .history import describe
@@ -38,8 +38,16 @@ def list_cards(
     tag: str | None = None,
     assignee: str | None = None,
     include_archived: bool = False,
+    search: str | None = None,
+    overdue: date | None = None,
+    sort: str = "rank",
 ) -> list[Doc]:
-    """Card documents of the current project, in rank order, filtered."""
+    """Card documents of the current project, filtered, in rank order or by ``sort``.
+
+    ``search``: a case-insensitive substring of the key, title, description or a tag.
+    ``overdue``: today's date; keeps cards due before it that are not in a done column.
+    ``sort``: ``rank`` (default), ``priority`` (urgent first), ``due`` (soonest first,
+    no due date last), ``updated`` (most recent first); ties keep rank order."""
     s = _session(board)
     project = s.project()
     docs = s.card_docs(archived=include_archived)
@@ -61,7 +69,39 @@ def list_cards(
         docs = [d for d in docs if wanted in (d.get("tags") or [])]
     if assignee is not None:
         docs = [d for d in docs if d.get("assignee") == assignee]
-    return docs
+    if search is not None:
+        docs = [d for d in docs if _matches(d, search.casefold())]
+    if overdue is not None:
+        done = {c.id for c in project.columns if c.role == "done"}
+        limit = overdue.isoformat()
+        docs = [
+            d
+            for d in docs
+            if d.get("due") and str(d["due"]) < limit and d.get("status") not in done
+        ]
+    return sort_cards(docs, sort)
+
+
+SORTS = ("rank", "priority", "due", "updated")
+
+
+def _matches(doc: Doc, needle: str) -> bool:
+    fields = [doc.get("key"), doc.get("title"), doc.get("description"), *(doc.get("tags") or [])]
+    return any(needle in str(f).casefold() for f in fields if f)
+
+
+def sort_cards(docs: list[Doc], sort: str = "rank") -> list[Doc]:
+    """``docs`` (in rank order) sorted by ``sort`` (see :func:`list_cards`); stable."""
+    if sort == "rank":
+        return docs
+    if sort == "priority":
+        order = {p: i for i, p in enumerate(PRIORITIES)}
+        return sorted(docs, key=lambda d: -order.get(str(d.get("priority") or "none"), 0))
+    if sort == "due":
+        return sorted(docs, key=lambda d: (not d.get("due"), str(d.get("due") or "")))
+    if sort == "updated":
+        return sorted(docs, key=lambda d: str(d.get("updated") or ""), reverse=True)
+    raise UseCaseError(f"invalid sort {sort!r}: use {', '.join(SORTS)}")
 
 
 def width(text: str) -> int:

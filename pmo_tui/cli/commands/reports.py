@@ -1,0 +1,176 @@
+"""`pmo burndown [ID|active] [--by points|hours|cards] [--json]`: the summary numbers and
+the chart of :mod:`pmo_tui.charts` (colour on a terminal, plain when piped or NO_COLOR).
+
+``--json`` prints :func:`pmo_tui.core.reports.burndown.to_json` as it is and never imports
+the charts (nor plotext).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .. import EXIT_OK
+from . import Command
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..session import Session
+
+CHART_MAX_WIDTH = 100
+CHART_HEIGHT = 18
+
+
+def burndown_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sprint", nargs="?", default=None, metavar="ID|active")
+    p.add_argument("--by", choices=["points", "hours", "cards"], default="points")
+    p.add_argument("--json", action="store_true")
+
+
+def _default_sprint(env: Session) -> str:
+    """No ID: the active sprint, else the last closed one, else the next planned one."""
+    from ...core.errors import UseCaseError
+
+    s = env.board.session
+    sprints = s.sprints()
+    if s.active_sprint() is not None:
+        return "active"
+    closed = [sp for sp in sprints if sp.state == "closed"]
+    if closed:
+        return str(closed[-1].id)
+    if sprints:
+        return str(sprints[0].id)
+    raise UseCaseError("no sprint in this project: plan one with `pmo sprint new`")
+
+
+def _num(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    r = round(value, 1)
+    text = str(int(r)) if r == int(r) else str(r)
+    return f"{text} {unit}"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{round(x * 100)}%"
+
+
+def completed_in_unit(b: Any, cards: dict[str, Any], done_columns: set[str]) -> float:
+    """What is done of the cards in scope at the latest day drawn, in the chart's unit
+    (their points, estimate hours or count), from the cards as they are now: the same
+    figure as `sprint show`'s completed for points."""
+    total = 0.0
+    for key in b.scope:
+        doc = cards.get(key) or {}
+        if doc.get("status") not in done_columns:
+            continue
+        if b.by == "points":
+            points = doc.get("points")
+            total += points if isinstance(points, int | float) else 0
+        elif b.by == "hours":
+            estimate = doc.get("estimate")
+            total += estimate / 60 if isinstance(estimate, int | float) else 0
+        else:
+            total += 1
+    return total
+
+
+def summary_lines(
+    b: Any, cycle: Any, days_left: int | None, completed: float | None = None
+) -> list[str]:
+    """The numbers beside the chart, as plain lines (stored text through shown)."""
+    from ..output import shown
+
+    sp = b.sprint
+    unit = {"points": "pts", "hours": "h", "cards": "cards"}[b.by]
+    added = sum(d.scope_added for d in b.days)
+    removed = sum(d.scope_removed for d in b.days)
+    remaining = b.remaining
+    dates = (
+        f"{sp.start.isoformat() if sp.start else '?'} .. {sp.end.isoformat() if sp.end else '?'}"
+    )
+    lines = [f"burndown of sprint {shown(sp.id)} {shown(sp.name)} [{shown(sp.state)}]  {dates}"]
+    lines.append(
+        f"  committed {_num(b.committed, unit)}   completed {_num(completed, unit)}   "
+        f"remaining {_num(remaining, unit)}"
+    )
+    lines.append(
+        f"  scope added {_num(added, unit)}   removed {_num(removed, unit)}   days left "
+        f"{'-' if days_left is None else days_left}"
+    )
+    p = b.plan
+    lines.append(
+        f"  plan: {_pct(p.elapsed)} of work days gone, {_pct(p.done)} of scope done, "
+        f"{_pct(p.spent)} of estimated hours spent"
+    )
+    if p.warning:
+        lines.append(f"  WARNING: {shown(p.warning)}")
+    if b.forecast is not None:
+        lines.append(f"  forecast: done by {b.forecast.isoformat()}")
+    else:
+        lines.append(f"  forecast: none ({shown(b.forecast_reason or 'unknown')})")
+    if cycle is not None and cycle.median is not None:
+        lines.append(f"  cycle time: median {cycle.median}d, 85% within {cycle.p85}d")
+    return lines
+
+
+def cmd_burndown(env: Session) -> int:
+    from ...core import calendar
+    from ...core.reports import sprints as figures
+    from ...core.reports.burndown import burndown_of, cycle_time, to_json, velocity
+    from ..output import json_out, out
+
+    s = env.board.session
+    work_days = tuple(env.cfg.work_days)
+    sprint = s.resolve_sprint(env.args.sprint or _default_sprint(env))
+    b = burndown_of(s, sprint, by=env.args.by, work_days=work_days)
+    if env.args.json:
+        json_out(to_json(b))
+        return EXIT_OK
+    cards = {d["key"]: d for d in s.storage.cards(sprint.project)}
+    cycle = cycle_time(
+        sprint, s.project(sprint.project), s.storage.events(), now=s.clock(), cards=cards
+    )
+    today = calendar.local_date(s.clock())
+    done_columns = {c.id for c in s.project(sprint.project).columns if c.role == "done"}
+    completed = completed_in_unit(b, cards, done_columns)
+    lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), completed)
+    vel = velocity(s.sprints(sprint.project), sprint).mean_last_3
+    lines.insert(3, f"  velocity {'-' if vel is None else vel} pts (last 3 closed sprints)")
+    for line in lines:
+        out(line)
+    out()
+    chart, color = _chart(b)
+    if color:  # ANSI colour codes of the chart itself: written as they are
+        sys.stdout.write(chart + "\n")
+    else:
+        out(chart)
+    return EXIT_OK
+
+
+def _chart(b: Any) -> tuple[str, bool]:
+    import shutil
+
+    from ...charts import empty_reason, render_burndown, use_color
+
+    reason = empty_reason(b)  # holds the sprint's name: printed through display
+    if reason is not None:
+        return reason, False
+    columns = shutil.get_terminal_size((80, 24)).columns
+    color = use_color(sys.stdout)
+    chart = render_burndown(
+        b, width=min(columns, CHART_MAX_WIDTH), height=CHART_HEIGHT, color=color
+    )
+    return chart, color
+
+
+COMMANDS = [
+    Command(
+        "burndown",
+        "sprint burndown chart with its numbers (--json: the series)",
+        burndown_arguments,
+        cmd_burndown,
+        reads_only=True,
+    ),
+]

@@ -9,8 +9,6 @@ PLANNED = [
     ("sprint",),
     ("sprint", "new", "S1", "--start", "mon", "--length", "2w"),
     ("sprint", "ls", "--json"),
-    ("timesheet",),
-    ("timesheet", "--week", "--csv"),
     ("burndown", "active", "--by", "hours"),
     ("config", "set", "user", "bob"),
     ("--db", "other.json", "sprint", "-x"),
@@ -22,7 +20,7 @@ def test_planned_command_says_not_built_yet(pmo, seeded, argv):
     before = seeded.read_bytes()
     r = pmo(*argv)
     assert r.returncode == 2
-    name = next(a for a in argv if a in ("sprint", "timesheet", "burndown", "config"))
+    name = next(a for a in argv if a in ("sprint", "burndown", "config"))
     assert r.stderr == f"pmo {name}: not built yet (planned; see README)\n"
     assert "invalid choice" not in r.stderr
     assert seeded.read_bytes() == before
@@ -32,5 +30,5 @@ def test_help_lists_the_planned_commands(pmo):
     r = pmo("--help")
     assert r.returncode == 0
     for name in ("sprint", "timesheet", "burndown", "config"):
-        assert name in r.stdout
+        assert name in r.stdout  # timesheet and config are built; the others say planned
     assert "not built yet" in r.stdout

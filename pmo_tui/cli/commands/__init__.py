@@ -47,7 +47,7 @@ MODULES: dict[str, str] = {
     "export": "exchange",
     "import": "exchange",
     "sprint": "planned",
-    "timesheet": "planned",
+    "timesheet": "reports",
     "burndown": "planned",
     "config": "planned",
 }
@@ -62,6 +62,8 @@ def _module_commands(module: str) -> list[Command]:
         from . import timers as found  # type: ignore[no-redef]
     elif module == "exchange":
         from . import exchange as found  # type: ignore[no-redef]
+    elif module == "reports":
+        from . import reports as found  # type: ignore[no-redef]
     else:
         from . import planned as found  # type: ignore[no-redef]
     commands: list[Command] = found.COMMANDS

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 EXIT_NOT_BUILT = 2
 PLANNED = {
     "sprint": "plan and run sprints",
-    "timesheet": "time report by day and card",
     "burndown": "sprint burndown chart",
     "config": "show or change the config file",
 }

@@ -147,4 +147,9 @@ def _dispatch(args: Any) -> int:
     from .commands import run_command
     from .session import Session
 
+    if args.command == "config":  # no Session: it must work on a broken config file
+        from .commands.config import run_config
+
+        return run_config(args)
+
     return run_command(args.command, Session(args))

@@ -49,7 +49,7 @@ MODULES: dict[str, str] = {
     "sprint": "planned",
     "timesheet": "reports",
     "burndown": "planned",
-    "config": "planned",
+    "config": "config",
 }
 
 
@@ -64,6 +64,8 @@ def _module_commands(module: str) -> list[Command]:
         from . import exchange as found  # type: ignore[no-redef]
     elif module == "reports":
         from . import reports as found  # type: ignore[no-redef]
+    elif module == "config":
+        from . import config as found  # type: ignore[no-redef]
     else:
         from . import planned as found  # type: ignore[no-redef]
     commands: list[Command] = found.COMMANDS

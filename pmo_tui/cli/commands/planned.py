@@ -19,7 +19,6 @@ EXIT_NOT_BUILT = 2
 PLANNED = {
     "sprint": "plan and run sprints",
     "burndown": "sprint burndown chart",
-    "config": "show or change the config file",
 }
 
 

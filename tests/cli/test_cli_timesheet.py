@@ -345,3 +345,23 @@ def test_start_without_a_card_resumes_my_last_entry(pmo, seeded, data):
     assert pmo("rm", "2").returncode == 0
     r = pmo("start")
     assert r.returncode == 2 and r.stderr == "pmo: PMO-2 is archived: restore it first\n"
+
+
+def test_relative_week_and_from_alone(pmo, seeded):
+    monday = date.today() - timedelta(days=date.today().weekday())
+    doc = json.loads(pmo("timesheet", "--week", "-1w", "--json").stdout)
+    assert doc["from"] == (monday - timedelta(weeks=1)).isoformat()
+    doc = json.loads(pmo("timesheet", "--from", "-3d", "--json").stdout)
+    assert doc["to"] == date.today().isoformat() and len(doc["days"]) == 4
+
+
+def test_wide_titles_are_cut_by_display_width(pmo, week, db):
+    def wide(tables):
+        for doc in tables["cards"].values():
+            doc["title"] = "日本語のタイトル" * 4
+
+    _edit(db, wide)
+    out = lines(pmo("timesheet", "--week", WEEK, env_extra={"COLUMNS": "100"}).stdout)
+    cells = [sum(2 if "\u3000" <= ch <= "\u9fff" else 1 for ch in x) for x in out[2:]]
+    assert max(cells) <= 100
+    assert all(x.split()[1].endswith("…") for x in out if x.startswith("PMO-"))

@@ -28,7 +28,7 @@ def timesheet_arguments(s: argparse.ArgumentParser) -> None:
     # `--week` / `--month` alone mean this week / month: const "today".
     s.add_argument("--week", nargs="?", const="today", metavar="DATE", help="the week of DATE")
     s.add_argument("--month", nargs="?", const="today", metavar="DATE", help="the month of DATE")
-    s.add_argument("--from", dest="from_", metavar="DATE", help="first day (with --to)")
+    s.add_argument("--from", dest="from_", metavar="DATE", help="first day (to --to, or to today)")
     s.add_argument("--to", metavar="DATE", help="last day")
     who = s.add_mutually_exclusive_group()
     who.add_argument("--user", metavar="U", help="another user's time (default: yours)")

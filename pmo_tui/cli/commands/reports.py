@@ -141,35 +141,35 @@ def _period_title(sheet: Timesheet, everyone: bool) -> str:
     if everyone and not sheet.users:
         who = "everyone (nobody has logged time)"
     span = f"{first:%a %d %b %Y} - {last:%a %d %b %Y}"
-    return f"Timesheet {who}: {span}"
+    return f"Timesheet {span}: {who}"  # the period first: a long list of users is cut
+
+
+# One grid line: key, title, day cells, total, spent/estimate, percent of estimate.
+_Line = tuple[str, str, list[str], str, str, str]
 
 
 class _Layout:
-    """Column widths of one grid: key, title (may be 0: dropped), the day cells, the row
-    total, spent/estimate (may be dropped) and percent of estimate."""
+    """Column widths of one grid, from its content: key, title (0: dropped), the day
+    cells, the row total, spent/estimate (0: dropped) and the percent of estimate (0: not
+    in this grid)."""
 
-    def __init__(
-        self,
-        width: int,
-        n_days: int,
-        keys: Sequence[str],
-        titles: Sequence[str],
-        with_estimate: bool,
-    ) -> None:
+    def __init__(self, width: int, body: Sequence[_Line], with_estimate: bool) -> None:
         from ..output import width as cells
 
-        self.key = min(KEY_MAX, max([7, *(cells(k) for k in keys)]))  # 7: "Balance"
-        self.days = n_days
-        self.total = CELL + 1  # "Total" and up to "999:59"
-        self.pct = 6 if with_estimate else 0  # "120%!"
-        fixed = self.key + 1 + n_days * (CELL + 1) + 1 + self.total
+        self.key = min(KEY_MAX, max(cells(b[0]) for b in body))
+        n_days = len(body[0][2])
+        self.total = max(CELL + 1, *(len(b[3]) for b in body))  # "Total", "-165:55"
+        # "%Est", "375%!" (at least 6, as "Total" has 7: a gap between the columns)
+        self.pct = max(6, *(len(b[5]) for b in body)) if with_estimate else 0
+        fixed = self.key + 1 + n_days * (CELL + 1) + self.total
         fixed += (self.pct + 1) if self.pct else 0
         room = width - fixed - 1  # 1: the space after the title
+        spent = max(11, *(len(b[4]) for b in body)) if with_estimate else 0  # "12:30/10:00"
         self.spent = 0
-        if with_estimate and room - 12 >= 20:  # spent/estimate "12:30/10:00" when roomy
-            self.spent = 11
-            room -= self.spent + 1
-        longest = max([5, *(cells(t) for t in titles)])  # 5: "Title"
+        if spent and room - spent - 1 >= 20:  # spent/estimate only when the title keeps 20
+            self.spent = spent
+            room -= spent + 1
+        longest = max(cells(b[1]) for b in body)
         self.title = min(TITLE_MAX, longest, room) if room >= TITLE_MIN else 0
 
     def line(
@@ -197,21 +197,16 @@ def _grid(
     from ...core.parse import format_clock
     from ..output import shown
 
-    keys = [shown(r.card) for r in rows]
-    titles = [shown(r.title) for r in rows]
-    lay = _Layout(width, len(days), keys, titles, with_estimate=summary)
-    lines = [
-        lay.line("Card", "Title", [_header_day(d.date) for d in days], "Total", "Spent/Est", "%Est")
+    body: list[_Line] = [
+        ("Card", "Title", [_header_day(d.date) for d in days], "Total", "Spent/Est", "%Est")
     ]
-    for key, title, r in zip(keys, titles, rows, strict=True):
-        spent = ""
-        if r.estimate:
-            spent = f"{format_clock(r.spent)}/{format_clock(r.estimate)}"
+    for r in rows:
+        spent = f"{format_clock(r.spent)}/{format_clock(r.estimate)}" if r.estimate else ""
         total = r.total if summary else sum(r.minutes[d.date] for d in days)
-        lines.append(
-            lay.line(
-                key,
-                title,
+        body.append(
+            (
+                shown(r.card),
+                shown(r.title),
                 [_clock(r.minutes[d.date]) for d in days],
                 format_clock(total) if summary else _clock(total),
                 spent,
@@ -219,22 +214,15 @@ def _grid(
             )
         )
     period_total = sheet.total if summary else sum(d.minutes for d in days)
-    lines.append(
-        lay.line("Total", "", [_clock(d.minutes) for d in days], format_clock(period_total), "", "")
+    body.append(
+        ("Total", "", [_clock(d.minutes) for d in days], format_clock(period_total), "", "")
     )
     if summary:
-        lines.append(
-            lay.line(
-                "Target",
-                "",
-                [_clock(d.target) for d in days],
-                format_clock(sheet.target),
-                "",
-                "",
-            )
-        )
-        lines.append(lay.line("Balance", "", ["" for _ in days], _signed(sheet.balance), "", ""))
-    return lines
+        target = [_clock(d.target) for d in days]
+        body.append(("Target", "", target, format_clock(sheet.target), "", ""))
+        body.append(("Balance", "", ["" for _ in days], _signed(sheet.balance), "", ""))
+    lay = _Layout(width, body, with_estimate=summary)
+    return [lay.line(*b) for b in body]
 
 
 def _weeks(days: Sequence[Day]) -> list[list[Day]]:
@@ -262,7 +250,9 @@ def format_timesheet(sheet: Timesheet, *, everyone: bool = False, width: int = 8
     (rows and day totals of that week), then a summary of the period: each card's total
     and estimate, the total, the target and the balance.
     """
-    lines = [_period_title(sheet, everyone), ""]
+    from ..output import clip
+
+    lines = [clip(_period_title(sheet, everyone), width), ""]
     if len(sheet.days) <= 7:
         lines += _grid(sheet, _shown_days(sheet.days), sheet.rows, width, summary=True)
     else:

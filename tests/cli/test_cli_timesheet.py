@@ -365,3 +365,13 @@ def test_wide_titles_are_cut_by_display_width(pmo, week, db):
     cells = [sum(2 if "\u3000" <= ch <= "\u9fff" else 1 for ch in x) for x in out[2:]]
     assert max(cells) <= 100
     assert all(x.split()[1].endswith("…") for x in out if x.startswith("PMO-"))
+
+
+def test_bare_week_and_month_mean_this_week_and_month(pmo, seeded):
+    today = date.today()
+    doc = json.loads(pmo("timesheet", "--month", "--json").stdout)
+    assert doc["from"] == today.replace(day=1).isoformat()
+    week = json.loads(pmo("timesheet", "--week", "--json").stdout)
+    assert week == json.loads(pmo("timesheet", "--json").stdout)
+    r = pmo("timesheet", "--week", "--csv")
+    assert r.returncode == 0 and r.stdout == "date,user,card,title,start,end,minutes,note\n"

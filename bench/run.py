@@ -38,7 +38,10 @@ PYCACHE = DATA / "pycache"
 PY = sys.executable
 PMO = str(Path(sys.executable).parent / "pmo")
 # Targets (median, ms): per size, or for every size.
+DATA_WEEK = "2026-11-20"  # generate.py's default --now
+TIMESHEET = f"timesheet --week {DATA_WEEK} --everyone"
 TARGETS: dict[str, dict[str, float]] = {
+    TIMESHEET: {"10k": 150},  # issue 9 (Watson's `report` over 10k frames: ~240 ms)
     "add": {"1k": 70, "10k": 150},
     "move": {"1k": 70, "10k": 150},
     "start": {"1k": 70, "10k": 150},
@@ -76,6 +79,8 @@ SERIES: list[Series] = [
     Series(lambda i: [Step("ls", [PMO, "ls"])]),
     Series(lambda i: [Step("show PMO-5", [PMO, "show", "PMO-5"])]),
     Series(lambda i: [Step("add", [PMO, "add", "bench card"])]),
+    # The data set's last week (its `now` is fixed, see generate.py), every user's entries.
+    Series(lambda i: [Step(TIMESHEET, [PMO, "timesheet", "--week", DATA_WEEK, "--everyone"])]),
     Series(lambda i: [Step("move", [PMO, "move", "PMO-5", "doing" if i % 2 == 0 else "todo"])]),
     Series(lambda i: [Step("start", [PMO, "start", "PMO-5"]), Step("stop", [PMO, "stop"])]),
     # paired like start/stop, so the file keeps its size: in and out of the active sprint

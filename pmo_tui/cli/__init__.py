@@ -86,12 +86,9 @@ def _main(argv: list[str]) -> int:
 
 def _run(argv: list[str]) -> int:
     from ..core.errors import NothingToDo, StoreError, UseCaseError
-    from .parser import command_of, glue_negative_values
+    from .parser import glue_negative_values
 
     try:
-        planned = _planned(command_of(argv))
-        if planned is not None:
-            return planned
         argv = glue_negative_values(argv)
         args = build_parser(argv).parse_args(argv)
         if args.version:
@@ -133,18 +130,13 @@ def _err(text: str) -> None:
     err(text)
 
 
-def _planned(command: str | None) -> int | None:
-    from .commands import MODULES
-
-    if command is None or MODULES.get(command) != "planned":
-        return None
-    from .commands.planned import not_built
-
-    return not_built(command)
-
-
 def _dispatch(args: Any) -> int:
     from .commands import run_command
     from .session import Session
+
+    if args.command == "config":  # no Session: it must work on a broken config file
+        from .commands.config import run_config
+
+        return run_config(args)
 
     return run_command(args.command, Session(args))

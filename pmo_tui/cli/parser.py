@@ -18,7 +18,7 @@ from .commands import MODULES, all_commands, commands_named
 GLOBAL_VALUE_OPTIONS = ("--db", "--project", "--theme")
 # Options whose value may start with "-": `--at -15m` (15 minutes ago), `-t -perf` (remove
 # a tag).  argparse would take those values for options.
-_NEGATIVE_TIME_OPTIONS = ("--at", "--from", "--to", "--date", "--due")
+_NEGATIVE_TIME_OPTIONS = ("--at", "--from", "--to", "--date", "--due", "--week", "--month")
 _TAG_OPTIONS = ("-t", "--tag")
 
 

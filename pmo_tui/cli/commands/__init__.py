@@ -47,9 +47,9 @@ MODULES: dict[str, str] = {
     "export": "exchange",
     "import": "exchange",
     "sprint": "sprints",
-    "timesheet": "planned",
-    "burndown": "reports",
-    "config": "planned",
+    "timesheet": "timesheet",
+    "burndown": "burndown",
+    "config": "config",
 }
 
 
@@ -64,10 +64,12 @@ def _module_commands(module: str) -> list[Command]:
         from . import exchange as found  # type: ignore[no-redef]
     elif module == "sprints":
         from . import sprints as found  # type: ignore[no-redef]
-    elif module == "reports":
-        from . import reports as found  # type: ignore[no-redef]
+    elif module == "timesheet":
+        from . import timesheet as found  # type: ignore[no-redef]
+    elif module == "burndown":
+        from . import burndown as found  # type: ignore[no-redef]
     else:
-        from . import planned as found  # type: ignore[no-redef]
+        from . import config as found  # type: ignore[no-redef]
     commands: list[Command] = found.COMMANDS
     return commands
 

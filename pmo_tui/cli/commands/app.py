@@ -16,6 +16,7 @@ def open_app(args: argparse.Namespace) -> int:
 
     _check_explicit_path(args)
     check_time_zone()
+    _check_theme(args)
     # Without a terminal (`ssh host pmo` without -t, a pipe, cron) the app would write
     # escape codes nobody sees and wait forever for keys: point at the CLI instead.
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -45,3 +46,26 @@ def _check_explicit_path(args: argparse.Namespace) -> None:
     path = config.resolve_db(args.db, cfg)
     if not path.parent.is_dir():
         raise StoreError(path, f"its folder {path.parent} does not exist")
+
+
+def _check_theme(args: argparse.Namespace) -> None:
+    """`--theme NAME` (or `theme` in the config) naming no theme file: exit 2 naming it and
+    listing the known ones, before the app starts (theme files are read without Textual).
+    A broken config file is reported here too, before the terminal check."""
+    from ...core import config
+    from ...core.theme_names import known_theme_names, unknown_theme
+    from .. import UsageError
+
+    wanted = args.theme
+    source = "--theme"
+    if wanted is None:
+        try:
+            cfg = config.load_config()
+        except config.ConfigError as exc:  # exit 2 naming the file and the key, at once
+            raise UsageError(str(exc)) from None
+        wanted, source = cfg.theme, f"theme in {cfg.path}"
+    if wanted is None:
+        return
+    problem = unknown_theme(wanted, known_theme_names())
+    if problem:
+        raise UsageError(f"{source}: {problem}")

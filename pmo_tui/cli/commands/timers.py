@@ -22,7 +22,9 @@ def _time(env: Session, text: str | None) -> Any:
 
 
 def start_arguments(s: argparse.ArgumentParser) -> None:
-    s.add_argument("key")
+    s.add_argument(
+        "key", nargs="?", help="the card (default: the card of your last entry, resumed)"
+    )
     s.add_argument("--at", metavar="TIME")
     s.add_argument("--note", metavar="N")
 
@@ -36,7 +38,12 @@ def cmd_start(env: Session) -> int:
     from ..output import out, report
 
     a = env.args
-    change = env.board.start_timer(a.key, at=_time(env, a.at), note=a.note)
+    if a.key is None:  # Watson's `restart`: the card of my last entry
+        from ...core.usecases import timers
+
+        change = timers.resume_timer(env.board.session, at=_time(env, a.at), note=a.note)
+    else:
+        change = env.board.start_timer(a.key, at=_time(env, a.at), note=a.note)
     report(change.notes)
     out(f"started timer on {change.key}")
     return EXIT_OK
@@ -114,7 +121,8 @@ def cmd_log(env: Session) -> int:
         if not a.duration:
             raise UsageError("give a duration (e.g. 45m) or --from TIME --to TIME")
         minutes = env.parsed(parse.parse_duration, a.duration, env.cfg.hours_per_day)
-        day = env.parsed(parse.parse_date, a.date) if a.date else None
+        # A weekday name means the most recent one for a log (SPEC 3), not the next one.
+        day = env.parsed(lambda t: parse.parse_date(t, past=True), a.date) if a.date else None
         change = env.board.log_time(a.key, minutes, on=day, note=a.note)
     report(change.notes)
     return EXIT_OK
@@ -122,7 +130,10 @@ def cmd_log(env: Session) -> int:
 
 COMMANDS = [
     Command(
-        "start", "start a timer on a card (stops your running one)", start_arguments, cmd_start
+        "start",
+        "start a timer on a card, or resume your last one (stops your running one)",
+        start_arguments,
+        cmd_start,
     ),
     Command("stop", "stop your running timer", stop_arguments, cmd_stop),
     Command("cancel", "discard your running timer", no_arguments, cmd_cancel),

@@ -105,6 +105,32 @@ def start_timer(
     return Change(f"start timer on {key}", patches, notes, key)
 
 
+def last_card(s: Session) -> str | None:
+    """The card of the user's most recent entry, for `pmo start` without a card (Watson's
+    `restart`): the latest start wins; on equal starts a running entry, then the later end,
+    then the later id.  None when the user has no entry."""
+    best: tuple[datetime, bool, datetime, int] | None = None
+    card: str | None = None
+    for doc in s.storage.entries(user=s.user):
+        start = parse_iso(doc["start"])
+        end = parse_iso(doc["end"]) if doc.get("end") else None
+        ident = doc.get("id")
+        rank = (start, end is None, end or start, ident if isinstance(ident, int) else 0)
+        if best is None or rank > best:
+            best, card = rank, str(doc["card"])
+    return card
+
+
+def resume_timer(s: Session, *, at: datetime | None = None, note: str | None = None) -> Change:
+    """Start a timer on the card of the user's last entry (:func:`last_card`); the rules
+    (archived card, overlaps, a timer already running there) are :func:`start_timer`'s."""
+    with s.storage.transaction():
+        key = last_card(s)
+        if key is None:
+            raise UseCaseError("no previous entry to resume; give a card")
+        return start_timer(s, key, at=at, note=note)
+
+
 def _my_running(s: Session) -> Doc:
     running = [d for d in s.storage.entries(user=s.user) if d.get("end") is None]
     if not running:

@@ -33,16 +33,15 @@ def test_board_demo_all_cards_120x40(
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("v", "l", "j")
         pilot.app.clear_notifications()  # the "Showing all open cards" toast is transient
-        await pilot.pause(1.1)
+        await pilot.pause()
 
     assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
 
 
 async def _open_modal(pilot: Pilot[Any], key: str) -> None:
     await pilot.press(key)
-    # The header redraws every second: let a tick pass so the screenshot never depends on
-    # where in that second it is taken.
-    await pilot.pause(1.1)
+    # The app's header does not tick here (tick_interval=0) and its clock is fixed.
+    await pilot.pause()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     for area in pilot.app.screen.query(TextArea):

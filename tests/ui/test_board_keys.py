@@ -40,6 +40,7 @@ from pmo_tui.ui.modals.card_form import CardForm
 from pmo_tui.ui.modals.help import HelpScreen
 from pmo_tui.ui.modals.prompt import PromptScreen
 from pmo_tui.ui.screens.board import BoardScreen
+from pmo_tui.ui.widgets.header import PmoHeader
 
 SIZE = (100, 30)
 MakeApp = Callable[..., PmoApp]
@@ -308,7 +309,7 @@ async def test_archive(small: SmallBoard, make_app: MakeApp) -> None:
 
 
 async def test_timer_start_and_stop(small: SmallBoard, make_app: MakeApp, clock: Any) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)  # the header ticks on its own
     async with run(app) as pilot:
         await pilot.press("t")
         await settle(pilot)
@@ -333,7 +334,7 @@ async def test_timer_start_and_stop(small: SmallBoard, make_app: MakeApp, clock:
 async def test_timer_long_run_flag_and_done_column_stops_it(
     small: SmallBoard, make_app: MakeApp, clock: Any
 ) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)
     async with run(app) as pilot:
         await pilot.press("l", "l", "t")  # PMO-6 in Review
         await settle(pilot)
@@ -653,7 +654,7 @@ async def test_undo_105_moves(small: SmallBoard, make_app: MakeApp) -> None:
         await settle(pilot)
         assert card_in_file(path, "PMO-1")["status"] == "doing"
         assert cursor(app) == ("PMO-1", 1)
-        assert len(app.undo_stack) == 105
+        assert len(app.session.undo_stack) == 105
         await fast_keys(pilot, *["u"] * 105)
         await wait_for(pilot, lambda: moved() == 210, timeout=60, what="105 undos saved")
         await settle(pilot)
@@ -667,7 +668,7 @@ async def test_undo_105_moves(small: SmallBoard, make_app: MakeApp) -> None:
         await wait_for(pilot, lambda: moved() == 215, timeout=10, what="5 redos saved")
         await settle(pilot)
         assert card_in_file(path, "PMO-1")["status"] == "doing"
-        assert len(app.redo_stack) == 100
+        assert len(app.session.redo_stack) == 100
 
 
 # --------------------------------------------------------------- help, palette, quit
@@ -701,12 +702,13 @@ async def test_help_lists_keys_from_bindings(small: SmallBoard, make_app: MakeAp
 async def test_header_keeps_view_label_while_a_modal_is_open(
     small: SmallBoard, make_app: MakeApp
 ) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)
     async with run(app) as pilot:
         await pilot.pause()
         assert "all open cards" in header_text(app)
         await pilot.press("question_mark")
-        await pilot.pause(1.2)
+        await pilot.pause(0.05)  # several header ticks while the help is open
+        board_screen(app).query_one(PmoHeader).update_now()
         assert "all open cards" in header_text(app)
 
 
@@ -738,10 +740,9 @@ async def test_one_is_the_board(small: SmallBoard, make_app: MakeApp) -> None:
 
 
 async def test_quit_waits_for_saves(small: SmallBoard, make_app: MakeApp) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, paint_first=0.05)  # the writes are still queued at `q`
     async with run(app) as pilot:
         await pilot.press("L", "j", "x", "q")
-        await pilot.pause(0.2)
     assert app.return_code == 0
     data = cards_by_key(small.path)
     assert data["PMO-1"]["status"] == "doing"

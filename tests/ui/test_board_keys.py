@@ -37,6 +37,7 @@ from pmo_tui.core.board import Board
 from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.modals.card_form import CardForm
+from pmo_tui.ui.modals.confirm import ConfirmScreen
 from pmo_tui.ui.modals.help import HelpScreen
 from pmo_tui.ui.modals.prompt import PromptScreen
 from pmo_tui.ui.screens.board import BoardScreen
@@ -223,8 +224,16 @@ async def test_new_card_escape_saves_nothing(small: SmallBoard, make_app: MakeAp
     async with run(app) as pilot:
         await pilot.press("n")
         await fast_keys(pilot, *"Never mind")
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: it asks first
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard this new card?" in screen_text(app)
+        await pilot.press("n")  # no: back to the form, the text still there
+        assert isinstance(app.screen, CardForm)
+        assert app.screen.query_one("#f-title", Input).value == "Never mind"
+        await pilot.press("escape", "y")
         await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("n", "escape")  # nothing typed: closes at once
         assert isinstance(app.screen, BoardScreen)
     assert tables(small.path) == before
 

@@ -140,11 +140,24 @@ class CardForm(ModalScreen[CardFormResult | None]):
 
     def _field(self, name: str, label: str, value: str) -> ComposeResult:
         yield Label(label)
-        yield Input(value, id=f"f-{name}")
+        # The cursor goes to the end of what is there: typing adds to a title, never
+        # replaces it by accident.
+        yield Input(value, id=f"f-{name}", select_on_focus=False)
         yield Static("", id=f"e-{name}", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#f-title", Input).focus()
+        for title in self.query("#f-title").results(Input):
+            title.focus()
+            title.cursor_position = len(title.value)
+        self._opened = self._values()
+
+    def _values(self) -> tuple[object, ...]:
+        """What the fields hold now (to tell whether anything was typed)."""
+        return (
+            *(field.value for field in self.query(Input)),
+            *(area.text for area in self.query(TextArea)),
+            *(select.value for select in self.query(Select)),
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -198,4 +211,14 @@ class CardForm(ModalScreen[CardFormResult | None]):
         self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._values() == getattr(self, "_opened", None):
+            self.dismiss(None)
+            return
+        from .confirm import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = "this new card" if self.card is None else "your changes"
+        self.app.push_screen(ConfirmScreen(f"Discard {what}?"), answer)

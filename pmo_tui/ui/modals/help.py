@@ -32,7 +32,9 @@ def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tu
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+        Binding(
+            "escape,q,question_mark", "close", "Close", id="help.close", tooltip="Close the help"
+        ),
     ]
 
     def __init__(self, screen: Screen[object], title: str) -> None:

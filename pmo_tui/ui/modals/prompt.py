@@ -15,7 +15,9 @@ from textual.widgets import Input, Static
 class PromptScreen(ModalScreen[Any]):
     """Asks for one value; ``check`` turns the text into a value or raises ValueError."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close, change nothing")
+    ]
 
     def __init__(self, title: str, value: str, check: Callable[[str], Any], hint: str = "") -> None:
         super().__init__()

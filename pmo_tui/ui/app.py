@@ -279,6 +279,14 @@ class PmoApp(App[None]):
         """Keys 2-5 until their screens exist: say so, stay on the board."""
         self.notify(f"{name}: not built yet", timeout=3, markup=False)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .commands import palette_class
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(palette_class()(id="--command-palette"))
+
     async def action_quit(self) -> None:
         if self._quitting:
             return

@@ -7,6 +7,7 @@ a tie."""
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -80,3 +81,25 @@ class PmoCommands(Provider):
                     # highlight() reads markup: escape the text so stored text stays literal.
                     shown = matcher.highlight(escape(text))
                     yield Hit(score * weight, shown, command, text=text, help=help_text)
+
+
+def palette_class() -> type[Any]:
+    """Textual's palette, hardened: page up/down on a list that is not laid out yet raises
+    KeyError inside Textual (OptionList._move_page), which a fast typist can reach."""
+    from textual.command import CommandPalette
+
+    from .modals.base import closed_already
+
+    class PmoCommandPalette(CommandPalette):
+        def _action_command_list(self, action: str) -> None:
+            # The list is being rebuilt: the key is dropped.
+            with contextlib.suppress(KeyError, IndexError):
+                super()._action_command_list(action)
+
+        def dismiss(self, result: Any = None) -> Any:
+            # A second `enter` of a burst reaches the palette after it closed.
+            if closed_already(self):
+                return None
+            return super().dismiss(result)
+
+    return PmoCommandPalette

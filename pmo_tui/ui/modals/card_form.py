@@ -12,13 +12,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core import parse
 from ...core.errors import UseCaseError
 from ...core.model import PRIORITIES, Card, Column
 from ...core.text import clean_line, clean_text
+from .base import PmoModal
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _show_error(widget: Static, message: str) -> None:
     widget.set_class(bool(message), "shown")
 
 
-class CardForm(ModalScreen[CardFormResult | None]):
+class CardForm(PmoModal[CardFormResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the card"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),

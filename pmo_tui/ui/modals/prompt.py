@@ -8,11 +8,12 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from .base import PmoModal
 
-class PromptScreen(ModalScreen[Any]):
+
+class PromptScreen(PmoModal[Any]):
     """Asks for one value; ``check`` turns the text into a value or raises ValueError."""
 
     BINDINGS = [

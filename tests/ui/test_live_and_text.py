@@ -493,3 +493,57 @@ def test_default_poll_is_within_the_spec(small: SmallBoard) -> None:
     finally:
         app.session.stop()
     assert not app.session.writer.alive
+
+
+HOSTILE = "x\x1b[2J\x1b]0;pwned\x07\x9b31m\u202eevil[bold]B[/bold][@click=app.quit]Q[/]"
+
+
+async def test_hostile_text_in_every_stored_field_is_shown_literally(
+    small: SmallBoard, make_app: MakeApp
+) -> None:
+    """Issue 7 item 7: ESC, OSC, C1, bidi overrides and markup in every stored string the
+    app shows (card fields, column names, project name, sprint name, user names)."""
+    from ui_helpers import insert_active_sprint
+
+    insert_active_sprint(small.path, ("PMO-1", "PMO-4"))
+
+    def vandalise(data: dict[str, Any]) -> None:
+        set_card(
+            data,
+            "PMO-1",
+            title="t" + HOSTILE,
+            tags=["g" + HOSTILE],
+            assignee="u" + HOSTILE,
+            due="2026-11-1" + HOSTILE,
+            priority="p" + HOSTILE,
+        )
+        set_card(data, "PMO-4", description="d" + HOSTILE, assignee="bob" + HOSTILE)
+        for project in data["projects"].values():
+            project["name"] = "n" + HOSTILE
+            for column in project["columns"]:
+                column["name"] = column["name"][:2] + HOSTILE
+        for sprint in data["sprints"].values():
+            sprint["name"] = "s" + HOSTILE
+
+    write_by_hand(small.path, vandalise)
+    app = make_app(small.path)
+    async with run(app, (200, 30)) as pilot:
+        await pilot.pause()
+        board_screen(app).query_one(PmoHeader).update_now()
+        await pilot.pause()
+        text = screen_text(app)
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert raw not in text, repr(raw)
+        escaped = "x\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\u202eevil[bold]B[/bold]"
+        assert "n" + escaped in text  # project name in the header
+        assert "s" + escaped in text  # sprint name in the header
+        assert "Tox\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m" in text  # a column name (cut to fit)
+        lines = "\n".join(column_lines(app, "todo"))
+        assert "tx\\x1b[2J\\x1b]0;pwned" in lines, lines  # the title
+        assert "[@click=app.quit]" in text
+        await pilot.press("x")  # the announcement quotes the key only; still no raw bytes
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "\x1b" not in screen_text(app)
+        assert app.is_running

@@ -540,6 +540,7 @@ async def test_hostile_text_in_every_stored_field_is_shown_literally(
         assert "Tox\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m" in text  # a column name (cut to fit)
         lines = "\n".join(column_lines(app, "todo"))
         assert "tx\\x1b[2J\\x1b]0;pwned" in lines, lines  # the title
+        assert "overdue 11-1x\\x1b[2J" in lines, lines  # the due date (then cut to fit)
         assert "[@click=app.quit]" in text
         await pilot.press("x")  # the announcement quotes the key only; still no raw bytes
         await settle(pilot)

@@ -279,6 +279,18 @@ class PmoApp(App[None]):
         """Keys 2-5 until their screens exist: say so, stay on the board."""
         self.notify(f"{name}: not built yet", timeout=3, markup=False)
 
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        # The palette's "Screenshot" runs after the palette closes; if `q` came first
+        # there is no screen left to draw (Textual raised ScreenStackError).
+        if self._quitting or not self.screen_stack:
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 

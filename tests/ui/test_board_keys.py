@@ -271,7 +271,7 @@ async def test_form_rejects_invalid_fields(small: SmallBoard, make_app: MakeApp)
         assert app.screen is form
         assert form.query_one("#f-points", Input).value == "-3"
         assert str(form.query_one("#e-points", Static).content).strip()
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # things were typed: it asks before discarding
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     assert tables(small.path) == before  # nothing saved
@@ -288,7 +288,9 @@ async def test_edit_title(small: SmallBoard, make_app: MakeApp) -> None:
             form = app.screen
             assert isinstance(form, CardForm), key
             assert form.query_one("#f-title", Input).value == old
-            await fast_keys(pilot, *title)  # the title is selected on focus: replaced
+            # The cursor is at the end of the title (typing adds to it): ctrl+u clears it.
+            await pilot.press("ctrl+u")
+            await fast_keys(pilot, *title)
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, BoardScreen)

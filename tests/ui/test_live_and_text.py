@@ -185,7 +185,8 @@ async def test_edit_conflict_asks_before_saving_over(
             lambda: any("Their title" in line for line in column_lines(app, "todo")),
             what="their edit behind the form",
         )
-        await fast_keys(pilot, *"My title")
+        await pilot.press("ctrl+u")
+        await fast_keys(pilot, *"My title")  # clear the title, type another
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen), app.screen
@@ -213,6 +214,7 @@ async def test_edit_without_conflict_does_not_ask(small: SmallBoard, make_app: M
             what="the other edit",
         )
         await pilot.press("e")
+        await pilot.press("ctrl+u")
         await fast_keys(pilot, *"Mine")
         await pilot.press("enter")
         await settle(pilot)
@@ -409,7 +411,7 @@ async def test_malformed_due_date_from_a_hand_edited_file(
     app = make_app(path)
     async with run(app) as pilot:
         await pilot.pause()
-        assert any("overdue 11-1 " in line for line in column_lines(app, "todo"))
+        assert any("overdue 11-1\\x07 " in line for line in column_lines(app, "todo"))
         await pilot.press("j", "enter")
         await pilot.pause()
         assert app.is_running

@@ -16,7 +16,10 @@ T = TypeVar("T")
 
 
 def closed_already(screen: Screen[Any]) -> bool:
-    return not screen.is_current
+    try:
+        return screen.app.screen is not screen
+    except Exception:  # no screen at all: the app is closing
+        return True
 
 
 class PmoModal(ModalScreen[T]):

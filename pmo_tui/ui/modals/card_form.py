@@ -140,9 +140,9 @@ class CardForm(PmoModal[CardFormResult | None]):
 
     def _field(self, name: str, label: str, value: str) -> ComposeResult:
         yield Label(label)
-        # The cursor goes to the end of what is there: typing adds to a title, never
-        # replaces it by accident.
-        yield Input(value, id=f"f-{name}", select_on_focus=False)
+        # The title opens with the cursor at its end: typing adds to it, never replaces it
+        # by accident.  A field reached with tab selects its value, as Textual's do.
+        yield Input(value, id=f"f-{name}", select_on_focus=name != "title")
         yield Static("", id=f"e-{name}", classes="field-error", markup=False)
 
     def on_mount(self) -> None:

@@ -9,22 +9,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from ..core.board import Board
 from ..core.change import Change
 from ..core.config import Config
-from ..core.errors import NothingToDo, StoreError, UseCaseError
+from ..core.errors import StoreError
 from ..core.model import Doc, utcnow
 from ..core.storage.jsonfile.store import Signature, Store, file_signature
+from ..core.text import display
+from .messages import DataChanged
 from .screens.board import BoardScreen
+from .session import Local, UiSession
 from .themes import load_themes
-from .writer import Job, Writer
-
-UNDO_DEPTH = 500
-Local = list[tuple[str, Doc]]  # (card key, fields) laid over the snapshot until written
+from .writer import Job
 
 
 def _commands() -> type[Any]:
@@ -39,11 +42,22 @@ class PmoApp(App[None]):
     TITLE = "pmo"
     MODES = {"board": BoardScreen}
     DEFAULT_MODE = "board"
-    COMMANDS = App.COMMANDS | {_commands}
+    COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding(
             "1", "switch_mode('board')", "Board", id="app.board", show=False, tooltip="The board"
+        ),
+        *(
+            Binding(
+                str(n),
+                f"not_built('{name}')",
+                name,
+                id=f"app.{name.lower()}",
+                show=False,
+                tooltip=f"The {name.lower()} (not built yet)",
+            )
+            for n, name in enumerate(("Backlog", "Sprints", "Timesheet", "Burndown"), start=2)
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),
@@ -63,7 +77,12 @@ class PmoApp(App[None]):
         config: Config | None = None,
         clock: Callable[[], datetime] | None = None,
         poll_interval: float = 0.5,
+        tick_interval: float = 1.0,
+        paint_first: float | None = None,
     ) -> None:
+        """``clock``, ``poll_interval`` (another process's writes), ``tick_interval`` (the
+        header's clock) and ``paint_first`` (the writer's delay) are injected by tests so
+        they never wait on wall time; 0 turns polling and ticking off."""
         super().__init__()
         self.db_path = Path(db_path)
         self.user = user
@@ -71,18 +90,18 @@ class PmoApp(App[None]):
         self.hours_per_day = config.hours_per_day if config else 8.0
         self._clock = clock
         self.poll_interval = poll_interval
+        self.tick_interval = tick_interval
         self.store = Store(self.db_path, auto_refresh=False)
         self.board = Board(
             self.store, user, project, clock=self.now, hours_per_day=self.hours_per_day
         )
         self.board.project()  # fail early (StoreError / UseCaseError) before the UI starts
-        self.pending: list[Job] = []
-        self.local: dict[int, Local] = {}
-        self.undo_stack: list[Job] = []
-        self.redo_stack: list[Job] = []
+        self.session = UiSession(self.board, self._job_done, paint_first=paint_first)
         self._unreadable: Signature | None = None  # a file version that failed
-        self.writer = Writer(self._job_done)
         self._reloading = False
+        self._quitting = False  # quitting: keys are dropped, results no longer shown
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.data_changed: Signal[DataChanged] = Signal(self, "data-changed")
         self._theme_name = theme or (config.theme if config else None)
         self._bad_theme: str | None = None
         self._choose_theme()
@@ -102,6 +121,7 @@ class PmoApp(App[None]):
             self._bad_theme = self._theme_name
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
         if self._bad_theme:
             self.notify(f"No theme {self._bad_theme!r}; using {self.theme}", severity="warning")
         if self.config and self.config.keymap:
@@ -109,35 +129,42 @@ class PmoApp(App[None]):
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self._poll)
 
+    def on_unmount(self) -> None:
+        """The app is closing: the writer saves what is queued, then its thread ends."""
+        self._quitting = True
+        self.session.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed after `q` would open forms on a closing app: drop them.
+        if self._quitting and isinstance(event, events.Key):
+            return
+        await super().on_event(event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: they quote stored text (titles, names, keys),
+        which must never be read as markup (widgets pass markup=True by default)."""
+        super().notify(
+            display(message), title=display(title), severity=severity, timeout=timeout, markup=False
+        )
+
     # -------------------------------------------------------------- data views
     def view_cards(self) -> list[Doc]:
         """Open cards of the project, with the not-yet-written changes laid over them."""
-        docs = self.board.card_docs()
-        if not self.local:
-            return docs
-        overlay: dict[str, Doc] = {}
-        for job in self.pending:
-            for key, fields in self.local.get(job.id, []):
-                overlay.setdefault(key, {}).update(fields)
-        if not overlay:
-            return docs
-        out = []
-        for doc in docs:
-            over = overlay.get(doc["key"])
-            if over:
-                doc = {**doc, **over}
-                if doc.get("archived"):
-                    continue
-            out.append(doc)
-        if any("rank" in f for f in overlay.values()):
-            out.sort(key=lambda d: float(d.get("rank") or 0))
-        return out
+        return self.session.overlay(self.board.card_docs())
 
-    def redraw(self) -> None:
-        """Redraw every screen that shows data, also under a modal (help, a form)."""
-        for screen in self.screen_stack:
-            if hasattr(screen, "refresh_view"):
-                screen.refresh_view()
+    def redraw(self, focus: str | None = None, *, project_switched: bool = False) -> None:
+        """Tell every screen that shows data (also under a modal) to redraw."""
+        if self._quitting:
+            return
+        self.data_changed.publish(DataChanged(focus, project_switched))
 
     # ----------------------------------------------------------------- writing
     def submit(
@@ -146,117 +173,49 @@ class PmoApp(App[None]):
         run: Callable[[], Change],
         *,
         local: Local | None = None,
-        kind: str = "do",
         focus: bool = False,
-        undo_of: Job | None = None,
+        announce: str | None = None,
     ) -> Job:
         """Queue a use case; lay its expected effect over the view and redraw now."""
-        job = Job(label, run, kind)
-        job.focus = focus  # type: ignore[attr-defined]
-        job.undo_of = undo_of  # type: ignore[attr-defined]
-        self.pending.append(job)
-        if local:
-            self.local[job.id] = local
-        if kind == "do":
-            self.undo_stack.append(job)
-            del self.undo_stack[:-UNDO_DEPTH]
-            self.redo_stack.clear()
-        self.writer.submit(job)
+        job = self.session.submit(label, run, local=local, focus=focus, announce=announce)
         if local:
             self.redraw()
         return job
 
     def _job_done(self, job: Job) -> None:
-        """On the writer thread: hand the result to the UI thread."""
-        self.call_from_thread(self._after_job, job)
+        """On the writer thread: hand the result to the UI thread (never waits for it, so
+        the app can stop the writer while it closes)."""
+        loop = self._loop
+        if loop is not None and not self._quitting and not loop.is_closed():
+            loop.call_soon_threadsafe(self._after_job, job)
 
     def _after_job(self, job: Job) -> None:
-        if job in self.pending:
-            self.pending.remove(job)
-        self.local.pop(job.id, None)
-        if job.error is not None:
-            if job in self.undo_stack:
-                self.undo_stack.remove(job)
-            self._explain(job.error)
-        else:
-            change: Change = job.result
-            if job.kind == "undo":
-                self.notify(f"Undid: {change.label}", timeout=3)
-            elif job.kind == "redo":
-                self.notify(f"Redid: {change.label}", timeout=3)
-            for note in change.notes:
-                warn = note.startswith("WIP")
-                self.notify(note, severity="warning" if warn else "information", timeout=4)
-            if getattr(job, "focus", False) and change.key:
-                screen = self.screen
-                if hasattr(screen, "focus_card"):
-                    screen.focus_card(change.key)
-        self.redraw()
-
-    def _explain(self, error: BaseException) -> None:
-        if isinstance(error, UseCaseError | NothingToDo):
-            self.notify(str(error), severity="warning", timeout=4)
-        elif isinstance(error, StoreError):
-            self.notify(f"Not saved: {error.reason}", severity="error", timeout=8)
-        else:
-            self.notify(f"Not saved: {type(error).__name__}: {error}", severity="error", timeout=8)
+        if self._quitting:
+            return
+        outcome = self.session.finish(job)
+        for text, severity in outcome.notices:
+            self.notify(
+                text, severity=severity, timeout=8 if severity == "error" else 4, markup=False
+            )
+        self.redraw(outcome.focus)
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
+        job = self.session.undo()
+        if job is None:
             self.notify("Nothing to undo", timeout=2)
-            return
-        job = self.undo_stack.pop()
-
-        def run() -> Change:
-            if job.error is not None or job.result is None:
-                raise UseCaseError(f"cannot undo {job.label}: it was not saved")
-            return self.board.apply(job.result.inverse())
-
-        undo = self.submit(
-            job.label, run, kind="undo", undo_of=job, local=self._local_for(job, inverse=True)
-        )
-        self.redo_stack.append(undo)
+        elif self.session.local.get(job.id):
+            self.redraw()
 
     def action_redo(self) -> None:
-        if not self.redo_stack:
+        job = self.session.redo()
+        if job is None:
             self.notify("Nothing to redo", timeout=2)
-            return
-        undo = self.redo_stack.pop()
-        original: Job = undo.undo_of  # type: ignore[attr-defined]
-
-        def run() -> Change:
-            if undo.error is not None or original.result is None:
-                raise UseCaseError(f"cannot redo {original.label}")
-            return self.board.apply(original.result)
-
-        redo = self.submit(
-            original.label, run, kind="redo", local=self._local_for(original, inverse=False)
-        )
-        self.undo_stack.append(redo)  # its result is the original change: undo works again
-
-    def _local_for(self, job: Job, *, inverse: bool) -> Local:
-        """The card fields an undo (or redo) will set, if the original is already written."""
-        change = job.result if isinstance(job.result, Change) else None
-        if change is None:
-            return []
-        if inverse:
-            change = change.inverse()
-        out: Local = []
-        for patch in change.patches:
-            if patch.table != "cards":
-                continue
-            if patch.after is None:
-                out.append((patch.key, {"archived": True}))
-            else:
-                fields = dict(patch.after)
-                if patch.before is None:
-                    fields["archived"] = False
-                out.append((patch.key, fields))
-        return out
+        elif self.session.local.get(job.id):
+            self.redraw()
 
     # -------------------------------------------------------------- live reload
     def _poll(self) -> None:
-        if self._reloading or self.writer.busy or not self.store.changed_on_disk():
+        if self._reloading or self.session.writer.busy or not self.store.changed_on_disk():
             return
         try:
             seen: Signature | None = file_signature(os.stat(self.db_path))
@@ -300,31 +259,51 @@ class PmoApp(App[None]):
 
     def screen_for_commands(self, screen: Screen[Any]) -> Any:
         """The screen whose actions the palette offers (not the palette itself)."""
-        stack = self.screen_stack
-        for candidate in reversed(stack):
-            if hasattr(candidate, "refresh_view"):
+        for candidate in reversed(self.screen_stack):
+            if isinstance(candidate, BoardScreen):
                 return candidate
         return screen
 
     def goto_card(self, key: str) -> None:
-        screen: Any = self.screen_for_commands(self.screen)
-        if hasattr(screen, "focus_card"):
-            if hasattr(screen, "filter") and screen.filter.text:
-                screen.action_clear_filter()
-            screen.focus_card(key)
+        screen = self.screen_for_commands(self.screen)
+        if isinstance(screen, BoardScreen):
+            screen.go_to_card(key)
 
     def switch_project(self, key: str) -> None:
         self.board.project_key = key
-        self.undo_stack.clear()
-        self.redo_stack.clear()
-        screen: Any = self.screen_for_commands(self.screen)
-        if hasattr(screen, "rebuild_columns"):
-            screen.cursor_key = None
-            screen.rebuild_columns()
-        self.notify(f"Project {key}", timeout=2)
+        self.session.forget_history()
+        self.redraw(project_switched=True)
+        self.notify(f"Project {display(key)}", timeout=2, markup=False)
+
+    def action_not_built(self, name: str) -> None:
+        """Keys 2-5 until their screens exist: say so, stay on the board."""
+        self.notify(f"{name}: not built yet", timeout=3, markup=False)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        # The palette's "Screenshot" runs after the palette closes; if `q` came first
+        # there is no screen left to draw (Textual raised ScreenStackError).
+        if self._quitting or not self.screen_stack:
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .commands import palette_class
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(palette_class()(id="--command-palette"))
 
     async def action_quit(self) -> None:
-        if self.writer.busy:
+        if self._quitting:
+            return
+        self._quitting = True  # keys typed from now on are dropped
+        if self.session.writer.busy:
             self.notify("Saving…", timeout=2)
-            await asyncio.to_thread(self.writer.drain)
+            await asyncio.to_thread(self.session.writer.drain)
         self.exit()

@@ -6,6 +6,7 @@ an exception) is handed back to the app on its own thread through ``on_done``.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -17,7 +18,7 @@ from typing import Any
 _ids = count(1)
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
     label: str
     run: Callable[[], Any]
@@ -25,14 +26,19 @@ class Job:
     id: int = field(default_factory=lambda: next(_ids))
     result: Any = None
     error: BaseException | None = None
+    focus: bool = False  # put the cursor on the change's card once saved (a new card)
+    undo_of: Job | None = None  # for an undo: the job it undid (what a redo re-applies)
+    announce: str | None = None  # said once the change is saved ("Archived PMO-3")
 
 
 class Writer:
-    # A job waits this long before it runs, so the UI thread paints the key's effect first
-    # (serialising a big file holds the GIL for tens of milliseconds).
+    # By default a job waits this long before it runs, so the UI thread paints the key's
+    # effect first (serialising a big file holds the GIL for tens of milliseconds).  Tests
+    # pass 0: nothing is painted there.
     PAINT_FIRST = 0.05
 
-    def __init__(self, on_done: Callable[[Job], None]) -> None:
+    def __init__(self, on_done: Callable[[Job], None], *, paint_first: float | None = None) -> None:
+        self.paint_first = self.PAINT_FIRST if paint_first is None else paint_first
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._on_done = on_done
         self._thread = threading.Thread(target=self._loop, name="pmo-writer", daemon=True)
@@ -46,12 +52,20 @@ class Writer:
     def busy(self) -> bool:
         return self._queue.unfinished_tasks > 0
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def drain(self) -> None:
         """Wait until every queued job has run (used when quitting)."""
         self._queue.join()
 
-    def stop(self) -> None:
-        self._queue.put(None)
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Run what is queued, then end the thread (the app calls this when it exits)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            if threading.current_thread() is not self._thread:
+                self._thread.join(timeout)
 
     def _loop(self) -> None:
         while True:
@@ -59,11 +73,13 @@ class Writer:
             try:
                 if job is None:
                     return
-                time.sleep(self.PAINT_FIRST)
+                if self.paint_first > 0:
+                    time.sleep(self.paint_first)
                 try:
                     job.result = job.run()
                 except BaseException as exc:  # handed to the UI, which explains it
                     job.error = exc
-                self._on_done(job)
+                with contextlib.suppress(Exception):  # the app is gone: the write is done
+                    self._on_done(job)
             finally:
                 self._queue.task_done()

@@ -47,6 +47,8 @@ def demo_app(demo_db: Path) -> Callable[[], PmoApp]:
     """A fresh app on the demo data: the fixed clock, no polling (nothing else writes)."""
 
     def make() -> PmoApp:
-        return PmoApp(demo_db, user=USER, clock=lambda: NOW, poll_interval=0)
+        return PmoApp(
+            demo_db, user=USER, clock=lambda: NOW, poll_interval=0, tick_interval=0, paint_first=0
+        )
 
     return make

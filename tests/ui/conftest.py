@@ -28,6 +28,8 @@ from ui_helpers import (
 
 from pmo_tui.ui.app import PmoApp
 
+POLL = 0.02  # seconds between checks for another process's writes, in tests
+
 
 class Clock:
     """A clock the tests control: fixed unless a test advances it."""
@@ -86,6 +88,12 @@ def make_app(clock: Clock) -> Callable[..., PmoApp]:
     def make(path: Path, **kwargs: Any) -> PmoApp:
         kwargs.setdefault("user", USER)
         kwargs.setdefault("clock", clock)
+        # No wall time in tests: the writer does not wait to let a frame paint, the header
+        # clock does not tick (tests call update_now), and another process's writes are
+        # polled for often, so a test waits for them only as long as the write takes.
+        kwargs.setdefault("paint_first", 0)
+        kwargs.setdefault("tick_interval", 0)
+        kwargs.setdefault("poll_interval", POLL)
         return PmoApp(path, **kwargs)
 
     return make

@@ -37,9 +37,11 @@ from pmo_tui.core.board import Board
 from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.modals.card_form import CardForm
+from pmo_tui.ui.modals.confirm import ConfirmScreen
 from pmo_tui.ui.modals.help import HelpScreen
 from pmo_tui.ui.modals.prompt import PromptScreen
 from pmo_tui.ui.screens.board import BoardScreen
+from pmo_tui.ui.widgets.header import PmoHeader
 
 SIZE = (100, 30)
 MakeApp = Callable[..., PmoApp]
@@ -222,8 +224,16 @@ async def test_new_card_escape_saves_nothing(small: SmallBoard, make_app: MakeAp
     async with run(app) as pilot:
         await pilot.press("n")
         await fast_keys(pilot, *"Never mind")
-        await pilot.press("escape")
+        await pilot.press("escape")  # something was typed: it asks first
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard this new card?" in screen_text(app)
+        await pilot.press("n")  # no: back to the form, the text still there
+        assert isinstance(app.screen, CardForm)
+        assert app.screen.query_one("#f-title", Input).value == "Never mind"
+        await pilot.press("escape", "y")
         await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("n", "escape")  # nothing typed: closes at once
         assert isinstance(app.screen, BoardScreen)
     assert tables(small.path) == before
 
@@ -261,7 +271,7 @@ async def test_form_rejects_invalid_fields(small: SmallBoard, make_app: MakeApp)
         assert app.screen is form
         assert form.query_one("#f-points", Input).value == "-3"
         assert str(form.query_one("#e-points", Static).content).strip()
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # things were typed: it asks before discarding
         await settle(pilot)
         assert isinstance(app.screen, BoardScreen)
     assert tables(small.path) == before  # nothing saved
@@ -278,7 +288,9 @@ async def test_edit_title(small: SmallBoard, make_app: MakeApp) -> None:
             form = app.screen
             assert isinstance(form, CardForm), key
             assert form.query_one("#f-title", Input).value == old
-            await fast_keys(pilot, *title)  # the title is selected on focus: replaced
+            # The cursor is at the end of the title (typing adds to it): ctrl+u clears it.
+            await pilot.press("ctrl+u")
+            await fast_keys(pilot, *title)
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, BoardScreen)
@@ -308,7 +320,7 @@ async def test_archive(small: SmallBoard, make_app: MakeApp) -> None:
 
 
 async def test_timer_start_and_stop(small: SmallBoard, make_app: MakeApp, clock: Any) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)  # the header ticks on its own
     async with run(app) as pilot:
         await pilot.press("t")
         await settle(pilot)
@@ -333,7 +345,7 @@ async def test_timer_start_and_stop(small: SmallBoard, make_app: MakeApp, clock:
 async def test_timer_long_run_flag_and_done_column_stops_it(
     small: SmallBoard, make_app: MakeApp, clock: Any
 ) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)
     async with run(app) as pilot:
         await pilot.press("l", "l", "t")  # PMO-6 in Review
         await settle(pilot)
@@ -653,7 +665,7 @@ async def test_undo_105_moves(small: SmallBoard, make_app: MakeApp) -> None:
         await settle(pilot)
         assert card_in_file(path, "PMO-1")["status"] == "doing"
         assert cursor(app) == ("PMO-1", 1)
-        assert len(app.undo_stack) == 105
+        assert len(app.session.undo_stack) == 105
         await fast_keys(pilot, *["u"] * 105)
         await wait_for(pilot, lambda: moved() == 210, timeout=60, what="105 undos saved")
         await settle(pilot)
@@ -667,7 +679,7 @@ async def test_undo_105_moves(small: SmallBoard, make_app: MakeApp) -> None:
         await wait_for(pilot, lambda: moved() == 215, timeout=10, what="5 redos saved")
         await settle(pilot)
         assert card_in_file(path, "PMO-1")["status"] == "doing"
-        assert len(app.redo_stack) == 100
+        assert len(app.session.redo_stack) == 100
 
 
 # --------------------------------------------------------------- help, palette, quit
@@ -701,12 +713,13 @@ async def test_help_lists_keys_from_bindings(small: SmallBoard, make_app: MakeAp
 async def test_header_keeps_view_label_while_a_modal_is_open(
     small: SmallBoard, make_app: MakeApp
 ) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, tick_interval=0.01)
     async with run(app) as pilot:
         await pilot.pause()
         assert "all open cards" in header_text(app)
         await pilot.press("question_mark")
-        await pilot.pause(1.2)
+        await pilot.pause(0.05)  # several header ticks while the help is open
+        board_screen(app).query_one(PmoHeader).update_now()
         assert "all open cards" in header_text(app)
 
 
@@ -738,10 +751,9 @@ async def test_one_is_the_board(small: SmallBoard, make_app: MakeApp) -> None:
 
 
 async def test_quit_waits_for_saves(small: SmallBoard, make_app: MakeApp) -> None:
-    app = make_app(small.path)
+    app = make_app(small.path, paint_first=0.05)  # the writes are still queued at `q`
     async with run(app) as pilot:
         await pilot.press("L", "j", "x", "q")
-        await pilot.pause(0.2)
     assert app.return_code == 0
     data = cards_by_key(small.path)
     assert data["PMO-1"]["status"] == "doing"

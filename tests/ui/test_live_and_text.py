@@ -47,8 +47,10 @@ SIZE = (100, 30)
 WIDE = (160, 30)  # titles of up to ~36 characters fit on one line
 MakeApp = Callable[..., PmoApp]
 # SPEC 5: "The app notices another process's writes within one second and redraws".
-# Measured from the moment the other process has finished; a little slack for a busy CI.
-NOTICE = 1.5
+# The tests poll every POLL seconds (conftest), so they wait only as long as a write takes;
+# test_default_poll_is_within_the_spec pins the real interval.  NOTICE bounds a wait (it is
+# a timeout, never slept).
+NOTICE = 1.0
 
 
 def run(app: PmoApp, size: tuple[int, int] = SIZE) -> Any:
@@ -76,6 +78,19 @@ async def seen_live(
 ) -> None:
     """Wait for another process's write to show on the board."""
     await wait_for(pilot, condition, timeout=timeout, what=what)
+
+
+def count_polls(app: PmoApp) -> list[int]:
+    """Count the app's checks for another process's writes from now on."""
+    seen = [0]
+    changed = app.store.changed_on_disk
+
+    def counted() -> bool:
+        seen[0] += 1
+        return changed()
+
+    app.store.changed_on_disk = counted  # type: ignore[method-assign]
+    return seen
 
 
 def set_card(data: dict[str, Any], key: str, **fields: Any) -> None:
@@ -165,8 +180,13 @@ async def test_edit_conflict_asks_before_saving_over(
         form = app.screen
         assert isinstance(form, CardForm)
         await pmo_cli_async(path, "edit", "PMO-1", "--title", "Their title")
-        await pilot.pause(0.7)  # the app has had time to notice
-        await fast_keys(pilot, *"My title")
+        await seen_live(
+            pilot,
+            lambda: any("Their title" in line for line in column_lines(app, "todo")),
+            what="their edit behind the form",
+        )
+        await pilot.press("ctrl+u")
+        await fast_keys(pilot, *"My title")  # clear the title, type another
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen), app.screen
@@ -188,8 +208,13 @@ async def test_edit_without_conflict_does_not_ask(small: SmallBoard, make_app: M
     app = make_app(path)
     async with run(app) as pilot:
         await pmo_cli_async(path, "edit", "PMO-2", "--title", "Another card changed")
-        await pilot.pause(0.7)
+        await seen_live(
+            pilot,
+            lambda: any("Another card changed" in line for line in column_lines(app, "todo")),
+            what="the other edit",
+        )
         await pilot.press("e")
+        await pilot.press("ctrl+u")
         await fast_keys(pilot, *"Mine")
         await pilot.press("enter")
         await settle(pilot)
@@ -221,7 +246,7 @@ async def test_board_behind_a_modal_follows_other_processes(
     async with run(app) as pilot:
         await pilot.press("question_mark")
         await pmo_cli_async(path, "add", "Added while help was open")
-        await pilot.pause(NOTICE)
+        await seen_live(pilot, lambda: "PMO-8" in shown(app)["todo"], what="drawn under the help")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
@@ -386,7 +411,7 @@ async def test_malformed_due_date_from_a_hand_edited_file(
     app = make_app(path)
     async with run(app) as pilot:
         await pilot.pause()
-        assert any("overdue 11-1 " in line for line in column_lines(app, "todo"))
+        assert any("overdue 11-1\\x07 " in line for line in column_lines(app, "todo"))
         await pilot.press("j", "enter")
         await pilot.pause()
         assert app.is_running
@@ -444,7 +469,8 @@ async def test_file_damaged_while_open_is_said_once_and_never_overwritten(
             timeout=NOTICE,
             what="the damage is reported",
         )
-        await asyncio.sleep(1.5)  # several more polls
+        polls = count_polls(app)
+        await wait_for(pilot, lambda: polls[0] >= 10, what="several more polls")
         await pilot.pause()
         assert sum("Cannot read the file" in n for n in notes(app)) == 1
         assert all_shown(app)  # the board keeps what it last read
@@ -457,3 +483,70 @@ async def test_file_damaged_while_open_is_said_once_and_never_overwritten(
         await wait_for(
             pilot, lambda: "PMO-8" in shown(app)["todo"], timeout=NOTICE, what="PMO-8 shown"
         )
+
+
+def test_default_poll_is_within_the_spec(small: SmallBoard) -> None:
+    """SPEC 5: another process's writes show within one second (the default interval)."""
+    app = PmoApp(small.path, user=USER)
+    try:
+        assert 0 < app.poll_interval <= 0.5
+        assert app.tick_interval == 1.0
+        assert app.session.writer.paint_first == 0.05
+    finally:
+        app.session.stop()
+    assert not app.session.writer.alive
+
+
+HOSTILE = "x\x1b[2J\x1b]0;pwned\x07\x9b31m\u202eevil[bold]B[/bold][@click=app.quit]Q[/]"
+
+
+async def test_hostile_text_in_every_stored_field_is_shown_literally(
+    small: SmallBoard, make_app: MakeApp
+) -> None:
+    """Issue 7 item 7: ESC, OSC, C1, bidi overrides and markup in every stored string the
+    app shows (card fields, column names, project name, sprint name, user names)."""
+    from ui_helpers import insert_active_sprint
+
+    insert_active_sprint(small.path, ("PMO-1", "PMO-4"))
+
+    def vandalise(data: dict[str, Any]) -> None:
+        set_card(
+            data,
+            "PMO-1",
+            title="t" + HOSTILE,
+            tags=["g" + HOSTILE],
+            assignee="u" + HOSTILE,
+            due="2026-11-1" + HOSTILE,
+            priority="p" + HOSTILE,
+        )
+        set_card(data, "PMO-4", description="d" + HOSTILE, assignee="bob" + HOSTILE)
+        for project in data["projects"].values():
+            project["name"] = "n" + HOSTILE
+            for column in project["columns"]:
+                column["name"] = column["name"][:2] + HOSTILE
+        for sprint in data["sprints"].values():
+            sprint["name"] = "s" + HOSTILE
+
+    write_by_hand(small.path, vandalise)
+    app = make_app(small.path)
+    async with run(app, (200, 30)) as pilot:
+        await pilot.pause()
+        board_screen(app).query_one(PmoHeader).update_now()
+        await pilot.pause()
+        text = screen_text(app)
+        for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert raw not in text, repr(raw)
+        escaped = "x\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\u202eevil[bold]B[/bold]"
+        assert "n" + escaped in text  # project name in the header
+        assert "s" + escaped in text  # sprint name in the header
+        assert "Tox\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m" in text  # a column name (cut to fit)
+        lines = "\n".join(column_lines(app, "todo"))
+        assert "tx\\x1b[2J\\x1b]0;pwned" in lines, lines  # the title
+        assert "overdue 11-1x\\x1b[2J" in lines, lines  # the due date (then cut to fit)
+        assert "[@click=app.quit]" in text
+        await pilot.press("x")  # the announcement quotes the key only; still no raw bytes
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "\x1b" not in screen_text(app)
+        assert app.is_running

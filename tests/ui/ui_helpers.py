@@ -180,8 +180,10 @@ async def settle(pilot: Pilot[Any], timeout: float = 10.0) -> None:
     app: PmoApp = pilot.app  # type: ignore[assignment]
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while app.writer.busy or app.pending:
-        assert loop.time() < deadline, f"writes still pending after {timeout}s: {app.pending}"
+    while app.session.busy:
+        assert loop.time() < deadline, (
+            f"writes still pending after {timeout}s: {app.session.pending}"
+        )
         await pilot.pause(0.05)
     await pilot.pause()
 
@@ -193,7 +195,7 @@ async def wait_for(
     deadline = loop.time() + timeout
     while not condition():
         assert loop.time() < deadline, f"timed out waiting for {what or condition}"
-        await pilot.pause(0.05)
+        await pilot.pause(0.01)
 
 
 def board_screen(app: PmoApp) -> Any:

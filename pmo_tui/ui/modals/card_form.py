@@ -12,13 +12,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core import parse
 from ...core.errors import UseCaseError
 from ...core.model import PRIORITIES, Card, Column
 from ...core.text import clean_line, clean_text
+from .base import PmoModal
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _show_error(widget: Static, message: str) -> None:
     widget.set_class(bool(message), "shown")
 
 
-class CardForm(ModalScreen[CardFormResult | None]):
+class CardForm(PmoModal[CardFormResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the card"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
@@ -140,11 +140,24 @@ class CardForm(ModalScreen[CardFormResult | None]):
 
     def _field(self, name: str, label: str, value: str) -> ComposeResult:
         yield Label(label)
-        yield Input(value, id=f"f-{name}")
+        # The title opens with the cursor at its end: typing adds to it, never replaces it
+        # by accident.  A field reached with tab selects its value, as Textual's do.
+        yield Input(value, id=f"f-{name}", select_on_focus=name != "title")
         yield Static("", id=f"e-{name}", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#f-title", Input).focus()
+        for title in self.query("#f-title").results(Input):
+            title.focus()
+            title.cursor_position = len(title.value)
+        self._opened = self._values()
+
+    def _values(self) -> tuple[object, ...]:
+        """What the fields hold now (to tell whether anything was typed)."""
+        return (
+            *(field.value for field in self.query(Input)),
+            *(area.text for area in self.query(TextArea)),
+            *(select.value for select in self.query(Select)),
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -198,4 +211,14 @@ class CardForm(ModalScreen[CardFormResult | None]):
         self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._values() == getattr(self, "_opened", None):
+            self.dismiss(None)
+            return
+        from .confirm import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = "this new card" if self.card is None else "your changes"
+        self.app.push_screen(ConfirmScreen(f"Discard {what}?"), answer)

@@ -7,8 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from .base import PmoModal
 
 
 def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -30,9 +32,11 @@ def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tu
     )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(PmoModal[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+        Binding(
+            "escape,q,question_mark", "close", "Close", id="help.close", tooltip="Close the help"
+        ),
     ]
 
     def __init__(self, screen: Screen[object], title: str) -> None:

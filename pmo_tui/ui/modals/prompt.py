@@ -8,14 +8,17 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from .base import PmoModal
 
-class PromptScreen(ModalScreen[Any]):
+
+class PromptScreen(PmoModal[Any]):
     """Asks for one value; ``check`` turns the text into a value or raises ValueError."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close, change nothing")
+    ]
 
     def __init__(self, title: str, value: str, check: Callable[[str], Any], hint: str = "") -> None:
         super().__init__()

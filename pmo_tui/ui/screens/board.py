@@ -23,7 +23,8 @@ from ...core.change import Change
 from ...core.model import Card, Column, Doc
 from ...core.text import display
 from ..filtering import CardFilter
-from ..widgets.column import CardList
+from ..messages import DataChanged
+from ..widgets.column import CARD_HEIGHT, CardList
 from ..widgets.header import PmoHeader
 from ..widgets.keybar import KeyBar
 
@@ -50,16 +51,20 @@ class ColumnView(Vertical):
     def cards(self) -> CardList:
         return self.query_one(CardList)
 
-    def set_header(self, cards: list[Doc], active: bool) -> None:
+    def set_header(self, cards: list[Doc], in_column: int, active: bool) -> None:
+        """``cards``: the ones shown; ``in_column``: every open card of the column, which is
+        what the WIP limit counts (as the move's warning does), whatever the view shows."""
         col = self.column
         points = sum(int(d.get("points") or 0) for d in cards)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(display(col.name), "bold")
-        over = col.wip is not None and len(cards) > col.wip
+        over = col.wip is not None and in_column > col.wip
         if col.wip is not None:
-            text.append(f" {len(cards)}/{col.wip}" + ("!" if over else ""))
+            text.append(f" {in_column}/{col.wip}" + ("!" if over else ""))
         else:
-            text.append(f" {len(cards)}")
+            text.append(f" {in_column}")
+        if len(cards) != in_column:
+            text.append(f" · {len(cards)} shown")
         if points:
             text.append(f" · {points}pt")
         if (text.plain, over, active) == getattr(self, "_header_shown", None):
@@ -77,10 +82,46 @@ class BoardScreen(Screen[None]):
     HELP_TITLE = "Board"
     AUTO_FOCUS = None  # keys go to the board; the filter field takes focus only on `/`
     BINDINGS = [
-        Binding("j,down", "cursor(0,1)", "Down", id="board.down", show=False),
-        Binding("k,up", "cursor(0,-1)", "Up", id="board.up", show=False),
-        Binding("h,left", "cursor(-1,0)", "Left", id="board.left", show=False),
-        Binding("l,right", "cursor(1,0)", "Right", id="board.right", show=False),
+        Binding("j,down", "cursor(0,1)", "Down", id="board.down", show=False, tooltip="Next card"),
+        Binding("k,up", "cursor(0,-1)", "Up", id="board.up", show=False, tooltip="Previous card"),
+        Binding(
+            "h,left", "cursor(-1,0)", "Left", id="board.left", show=False, tooltip="Column left"
+        ),
+        Binding(
+            "l,right", "cursor(1,0)", "Right", id="board.right", show=False, tooltip="Column right"
+        ),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "Page down",
+            id="board.page_down",
+            show=False,
+            tooltip="A screenful of cards down",
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "Page up",
+            id="board.page_up",
+            show=False,
+            tooltip="A screenful of cards up",
+        ),
+        Binding(
+            "ctrl+d",
+            "half_page(1)",
+            "Half page down",
+            id="board.half_down",
+            show=False,
+            tooltip="Half a screenful down",
+        ),
+        Binding(
+            "ctrl+u",
+            "half_page(-1)",
+            "Half page up",
+            id="board.half_up",
+            show=False,
+            tooltip="Half a screenful up",
+        ),
         Binding(
             "L,shift+right",
             "move(1)",
@@ -155,7 +196,14 @@ class BoardScreen(Screen[None]):
             id="board.filter",
             tooltip="Filter: text, @user, #tag, is:mine, is:overdue",
         ),
-        Binding("escape", "clear_filter", "Clear filter", id="board.clear_filter", show=False),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            id="board.clear_filter",
+            show=False,
+            tooltip="Show every card again",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -184,6 +232,7 @@ class BoardScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.pmo.data_changed.subscribe(self, self._data_changed, immediate=True)
         self._size_columns()
         self.call_later(self.refresh_view)
         if not self.pmo.board.card_docs():
@@ -207,15 +256,29 @@ class BoardScreen(Screen[None]):
         await self.mount(bar, before=self.query_one(KeyBar))
         return bar
 
-    def rebuild_columns(self) -> None:
-        """(Re)create the column widgets for the current project's workflow."""
+    def _data_changed(self, change: DataChanged) -> None:
+        try:
+            if change.project_switched:
+                self.call_next(self.rebuild_columns)
+                return
+            if change.focus:
+                self.cursor_key = change.focus
+            self.refresh_view()
+        except Exception as exc:  # a Signal would log and swallow it: let it surface
+            self.app._handle_exception(exc)
+
+    async def rebuild_columns(self) -> None:
+        """(Re)create the column widgets for the current project's workflow, and draw them
+        (awaited: the old columns are gone before the new ones are sized and filled)."""
         project = self.pmo.board.project()
         self.columns = list(project.columns)
+        self.col_index, self.row_hint, self.cursor_key = 0, 0, None
+        self.show_all = None  # the new project's active sprint decides
         holder = self.query_one("#columns", Horizontal)
-        holder.remove_children()
-        holder.mount_all([ColumnView(c, classes="column") for c in self.columns])
+        await holder.remove_children()
+        await holder.mount_all([ColumnView(c, classes="column") for c in self.columns])
         self._size_columns()
-        self.call_after_refresh(self.refresh_view)
+        self.refresh_view()
 
     MIN_COLUMN_WIDTH = 24
 
@@ -256,8 +319,11 @@ class BoardScreen(Screen[None]):
         show_all = self.showing_all
         today = self.pmo.now().astimezone().date()
         by_col: dict[str, list[Doc]] = {c.id: [] for c in self.columns}
+        in_column: dict[str, int] = {}
         matches = 0
         for doc in docs:
+            status = str(doc.get("status"))
+            in_column[status] = in_column.get(status, 0) + 1
             if not show_all and (sprint is None or doc.get("sprint") != sprint.id):
                 continue
             if not self.filter.matches(doc, self.pmo.user, today):
@@ -272,7 +338,7 @@ class BoardScreen(Screen[None]):
             cards = by_col.get(col.id, [])
             active = i == self.col_index
             cursor = self._index_of(cards, self.cursor_key) if active else None
-            view.set_header(cards, active)
+            view.set_header(cards, in_column.get(col.id, 0), active)
             view.cards.set_cards(cards, cursor, active=active, timer_card=timer_card, today=today)
         if self.filter.text and self.query("#filter-count"):
             self.query_one("#filter-count", Static).update(
@@ -332,6 +398,32 @@ class BoardScreen(Screen[None]):
         self.cursor_key = key
         self.refresh_view()
 
+    def go_to_card(self, key: str) -> None:
+        """Put the cursor on a card; if the view hides it, show the view that holds it
+        (all open cards, no filter) and say so; an archived card cannot be shown."""
+        doc = next((d for d in self.pmo.view_cards() if d.get("key") == key), None)
+        if doc is None:
+            self.notify(
+                f"{key} is archived or gone: it is not on the board (pmo show {key})",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        said = []
+        if self.filter.text and not self.filter.matches(
+            doc, self.pmo.user, self.pmo.now().astimezone().date()
+        ):
+            self._close_filter(clear=True)
+            said.append("filter cleared")
+        if not self.showing_all:
+            sprint = self.pmo.board.active_sprint()
+            if sprint is None or doc.get("sprint") != sprint.id:
+                self.show_all = True
+                said.append(f"{key} is not in the sprint: showing all open cards")
+        if said:
+            self.notify("; ".join(said).capitalize(), timeout=4)
+        self.focus_card(key)
+
     # ----------------------------------------------------------------- actions
     def action_cursor(self, dx: int, dy: int) -> None:
         if dx:
@@ -350,6 +442,17 @@ class BoardScreen(Screen[None]):
                 self.row_hint = i
                 self.cursor_key = str(cards[i]["key"])
         self.refresh_view()
+
+    def _page_size(self) -> int:
+        views = list(self.query(ColumnView))
+        height = views[self.col_index].cards.size.height if views else 0
+        return max(1, height // CARD_HEIGHT)
+
+    def action_page(self, step: int) -> None:
+        self.action_cursor(0, step * self._page_size())
+
+    def action_half_page(self, step: int) -> None:
+        self.action_cursor(0, step * max(1, self._page_size() // 2))
 
     def action_first(self) -> None:
         cards = self.current_cards
@@ -399,10 +502,11 @@ class BoardScreen(Screen[None]):
         jump = float(cards[j].get("rank") or 0)
         far = float(cards[beyond].get("rank") or 0) if 0 <= beyond < len(cards) else jump + step
         key = str(card["key"])
+        visible = [str(d["key"]) for d in cards]  # past the shown neighbour, not a hidden one
         self.row_hint = j
         self.pmo.submit(
             f"reorder {key}",
-            lambda: self.pmo.board.reorder(key, step),
+            lambda: self.pmo.board.reorder_in(key, visible, step),
             local=[(key, {"rank": (jump + far) / 2})],
         )
 
@@ -411,28 +515,47 @@ class BoardScreen(Screen[None]):
         label: str,
         use_case: Callable[[str], Change],
         fields: Callable[[Doc], Doc] | None = None,
+        announce: Callable[[Doc], str] | None = None,
     ) -> None:
         """Run a use case on the cursor card; ``fields`` is its expected effect, drawn at
-        once while the writer saves it."""
+        once while the writer saves it; ``announce`` is said once it is saved."""
         card = self._need_card()
         if card is None:
             return
         key = str(card["key"])
         local = [(key, fields(card))] if fields else None
-        self.pmo.submit(f"{label} {key}", lambda: use_case(key), local=local)
+        said = announce(card) if announce else None
+        self.pmo.submit(f"{label} {key}", lambda: use_case(key), local=local, announce=said)
 
     def action_archive(self) -> None:
-        self._on_card("archive", self.pmo.board.archive, lambda _card: {"archived": True})
+        self._on_card(
+            "archive",
+            self.pmo.board.archive,
+            lambda _card: {"archived": True},
+            lambda card: f"Archived {card['key']} (u undoes)",
+        )
 
     def action_timer(self) -> None:
         self._on_card("timer on", self.pmo.board.toggle_timer)
 
     def action_assign(self) -> None:
         me = self.pmo.user
+
+        def said(card: Doc) -> str:
+            # No question asked (one key, like archive): undo is the safety net, and taking
+            # a teammate's card is said with their name.
+            key, was = card["key"], card.get("assignee")
+            if was == me:
+                return f"Unassigned {key} (u undoes)"
+            if was:
+                return f"Assigned {key} to you (was {display(str(was))}; u undoes)"
+            return f"Assigned {key} to you (u undoes)"
+
         self._on_card(
             "assign",
             self.pmo.board.toggle_assign,
             lambda card: {"assignee": None if card.get("assignee") == me else me},
+            said,
         )
 
     def action_sprint(self) -> None:
@@ -448,7 +571,16 @@ class BoardScreen(Screen[None]):
                 return {"sprint": None}
             return {"sprint": active.id if active else None}
 
-        self._on_card("sprint", self.pmo.board.toggle_sprint, fields)
+        def said(card: Doc) -> str:
+            key = card["key"]
+            if fields(card).get("sprint") is None:
+                name = "its sprint" if active is None else display(active.name)
+                hidden = "" if self.showing_all else "; hidden here, v shows all open cards"
+                return f"Took {key} out of {name}{hidden} (u undoes)"
+            assert active is not None
+            return f"Added {key} to {display(active.name)} (u undoes)"
+
+        self._on_card("sprint", self.pmo.board.toggle_sprint, fields, said)
 
     def action_points(self) -> None:
         card = self._need_card()

@@ -169,7 +169,7 @@ class CardList(ScrollView, can_focus=False):
         # line 1: key, priority, timer, points
         line1 = Text(no_wrap=True, overflow="ellipsis")
         line1.append(
-            str(doc.get("key", "")), style("card--key-cursor" if selected else "card--key")
+            display(str(doc.get("key", ""))), style("card--key-cursor" if selected else "card--key")
         )
         mark = PRIORITY_MARK.get(priority, "")
         if mark:
@@ -177,7 +177,7 @@ class CardList(ScrollView, can_focus=False):
             line1.append(f" {mark}{priority}", pstyle)
         if doc.get("key") == self.timer_card:
             line1.append(" ⏱", style("card--timer"))
-        right = "" if doc.get("points") is None else f"{doc['points']}pt"
+        right = "" if doc.get("points") is None else display(f"{doc['points']}pt")
 
         # lines 2-3: the title, wrapped to two lines
         title = Text(display(str(doc.get("title", ""))))
@@ -196,7 +196,7 @@ class CardList(ScrollView, can_focus=False):
         if due:
             overdue = str(due) < self.today.isoformat() and not doc.get("done")
             line4.append(
-                ("overdue " if overdue else "due ") + str(due)[5:] + " ",
+                ("overdue " if overdue else "due ") + display(str(due)[5:]) + " ",
                 style("card--overdue" if overdue else "card--meta"),
             )
         if doc.get("assignee"):

@@ -21,7 +21,9 @@ class PmoHeader(Static):
 
     def on_mount(self) -> None:
         self.update_now()
-        self.set_interval(1.0, self.update_now)
+        tick: float = getattr(self.app, "tick_interval", 1.0)  # tests pass 0: no ticking
+        if tick > 0:
+            self.set_interval(tick, self.update_now)
 
     def update_now(self) -> None:
         app = self.app
@@ -31,7 +33,7 @@ class PmoHeader(Static):
         left.append(" pmo ", "bold reverse")
         try:
             project = board.project()
-            left.append(f" {project.key} ", "bold")
+            left.append(f" {display(project.key)} ", "bold")
             left.append(display(project.name))
             sprint = board.active_sprint()
             mode = getattr(self.screen, "mode_label", "")  # my screen, not a modal on top
@@ -48,14 +50,15 @@ class PmoHeader(Static):
             if mode:
                 left.append(f"  ·  {mode}", "dim")
         except Exception as exc:  # a broken file must not kill the header
-            left.append(f" {exc}")
+            left.append(display(f" {exc}"))
         right = Text()
         running = board.running()
         if running is not None:
             spent = running.minutes(now)
             long = now - running.start > LONG_TIMER
+            flag = " (over 10 h!)" if long else ""
             right.append(
-                f"⏱ {running.card} {spent // 60}:{spent % 60:02d}{' (over 10 h!)' if long else ''}",
+                f"⏱ {display(running.card)} {spent // 60}:{spent % 60:02d}{flag}",
                 "bold reverse" if long else "bold",
             )
             right.append("  ")

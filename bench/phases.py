@@ -65,7 +65,7 @@ def one_run(argv: list[str]) -> dict[str, float]:
     TIMES["import pmo_tui.cli"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     import pmo_tui.core.board
-    import pmo_tui.core.queries  # ls/show import it
+    import pmo_tui.core.reports.queries  # ls/show import it
 
     TIMES["import core (board, store, tinydb, orjson...)"] = time.perf_counter() - t1
     from pmo_tui.core.storage.jsonfile import store

@@ -197,8 +197,6 @@ def test_history_lines_read_as_a_person_writes_them(s: Session) -> None:
         "points 3 -> 5",
         "moved To Do -> Done",
     ]
-    text = queries.format_detail(s, queries.card_detail(s, "PMO-1"))
-    assert "tags=[" not in text and "moved To Do -> Done" in text
 
 
 def test_history_shows_text_literally_never_as_a_repr() -> None:
@@ -220,9 +218,7 @@ def test_card_detail_lists_entries_by_time_with_dates_across_midnight(s: Session
     )
     detail = queries.card_detail(s, "PMO-1")
     assert [e["start"][:10] for e in detail["time_entries"]] == ["2026-11-16", "2026-11-18"]
-    text = queries.format_detail(s, detail)
-    assert "2026-11-16 23:00 - 2026-11-17 01:00" in text
-    assert "2026-11-18 09:00 - 10:00" in text
+    # (how `pmo show` prints them, end dates across midnight: tests/cli/test_cli_timers.py)
 
 
 def test_edit_sprint(s: Session) -> None:

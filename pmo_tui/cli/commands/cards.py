@@ -242,7 +242,7 @@ def _column_names(env: Session, project: str | None = None) -> dict[str, str]:
 
 
 def cmd_ls(env: Session) -> int:
-    from ...core import queries
+    from ...core.reports import queries
     from ..output import format_table, json_out, out
 
     a = env.args
@@ -276,7 +276,7 @@ def show_arguments(s: argparse.ArgumentParser) -> None:
 
 
 def cmd_show(env: Session) -> int:
-    from ...core import queries
+    from ...core.reports import queries
     from ..output import format_detail, json_out, out
 
     board = env.board

@@ -620,7 +620,8 @@ class BoardScreen(Screen[None]):
         )
 
     def action_toggle_view(self) -> None:
-        if self.pmo.board.active_sprint() is None:
+        if self.showing_all and self.pmo.board.active_sprint() is None:
+            # An empty sprint view would say nothing; say how to get a sprint instead.
             self.notify(
                 "No active sprint: plan one on the Sprint screen (3) or `pmo sprint new`",
                 timeout=5,

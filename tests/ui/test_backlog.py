@@ -130,7 +130,7 @@ async def test_groups_totals_and_over_capacity(
         assert "#bug" in " ".join(shown)
         header = backlog(app).query_one(PmoHeader)
         assert "backlog" in header.left_text.plain
-        assert "5 open cards" in summary(app)
+        assert "5 open cards outside the active sprint" in summary(app)
 
 
 async def test_board_v_without_active_sprint_says_how_to_plan(
@@ -248,10 +248,10 @@ async def test_send_selection_to_planned_sprint_and_undo(
         picker = app.screen
         assert isinstance(picker, SprintPicker)
         labels = [str(o.prompt) for o in picker.query_one(OptionList).options]
-        assert labels[0].startswith("Now") and "active" in labels[0]
-        assert labels[1].startswith("Next") and "planned" in labels[1]
+        assert labels[0].startswith("Next") and "planned" in labels[0]
+        assert labels[1].startswith("Now") and "active" in labels[1]
         assert labels[2].startswith("new sprint...")
-        await pilot.press("j", "enter")  # Next
+        await pilot.press("j", "k", "enter")  # Next (j/k move in the picker)
         await settle(pilot)
         assert isinstance(app.screen, BacklogScreen)
         cards = cards_by_key(small.path)

@@ -255,11 +255,11 @@ class BacklogScreen(Screen[None]):
 
     def _summary(self) -> None:
         shown = sum(len(g.cards) for g in self.groups)
-        parts = [f"Backlog and planned sprints: {_plural(self.total, 'open card')}"]
+        parts = [f"{_plural(self.total, 'open card')} outside the active sprint"]
         if self.filter.text:
             parts.append(f"{shown} match{'es' if shown != 1 else ''} /{self.filter.text}")
         if self.selected:
-            parts.append(f"{len(self.selected)} selected (s sends, escape clears)")
+            parts.append(f"{len(self.selected)} selected: s sends, escape clears")
         elif not self.total:
             parts.append("nothing planned: n adds a card")
         self.query_one("#backlog-summary", Static).update(display(" · ".join(parts)))
@@ -382,11 +382,13 @@ class BacklogScreen(Screen[None]):
             return
         board = self.pmo.board
         session = board.session
-        sprints = [sp for sp in board.sprints() if sp.state == "active"]
-        sprints += sorted(
+        # Planned sprints first (planning is what the backlog is for: the next one is
+        # highlighted), then the active one (scope added after its start).
+        sprints = sorted(
             (sp for sp in board.sprints() if sp.state == "planned"),
             key=lambda sp: (sp.start or date.max, sp.id),
         )
+        sprints += [sp for sp in board.sprints() if sp.state == "active"]
         defaults = sprint_cases.sprint_defaults(session, work_days=self._work_days())
         what = keys[0] if len(keys) == 1 else _plural(len(keys), "card")
         from ..modals.sprint_picker import NEW_SPRINT, SprintPicker

@@ -205,11 +205,14 @@ class BacklogList(ScrollView, can_focus=False):
         if cursor:
             base += self._style("backlog--cursor")
 
+        keep = ("backlog--timer", "backlog--selected", "backlog--urgent")
+
         def style(name: str) -> Style:
             # On the cursor row the parts take the cursor's colours (readable on its
-            # background); only the timer and the selection mark keep their own.
-            if cursor and name not in ("backlog--timer", "backlog--selected"):
-                return Style()
+            # background); the key stays bold, and what must stand out (timer, selection,
+            # urgent priority) keeps its own.
+            if cursor and name not in keep:
+                return Style(bold=True) if name == "backlog--key" else Style()
             return self._style(name)
 
         selected = key in self.selected

@@ -269,13 +269,13 @@ class PmoApp(App[None]):
     def screen_for_commands(self, screen: Screen[Any]) -> Any:
         """The screen whose actions the palette offers (not the palette itself)."""
         for candidate in reversed(self.screen_stack):
-            if isinstance(candidate, BoardScreen):
+            if isinstance(candidate, BoardScreen | BacklogScreen):
                 return candidate
         return screen
 
     def goto_card(self, key: str) -> None:
         screen = self.screen_for_commands(self.screen)
-        if isinstance(screen, BoardScreen):
+        if isinstance(screen, BoardScreen | BacklogScreen):
             screen.go_to_card(key)
 
     def open_card(self, key: str) -> None:

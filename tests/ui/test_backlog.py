@@ -417,3 +417,16 @@ async def test_hostile_titles_are_shown_literally(
         assert "…" in wide
         await pilot.press("G")
         assert isinstance(app.screen, BacklogScreen)  # no click action ran
+
+
+async def test_palette_go_to_card_on_the_backlog(small: SmallBoard, make_app: MakeApp) -> None:
+    app = make_app(small.path)
+    async with run(app) as pilot:
+        await open_backlog(pilot)
+        app.goto_card("PMO-5")
+        await pilot.pause()
+        assert cursor_key(app) == "PMO-5"
+        app.goto_card("PMO-7")  # done: on the board only
+        await pilot.pause()
+        assert cursor_key(app) == "PMO-5"
+        assert any("PMO-7 is not in the backlog" in n for n in notes(app))

@@ -321,6 +321,21 @@ class BacklogScreen(Screen[None]):
         if rows:
             self._go_row(rows[-1])
 
+    def go_to_card(self, key: str) -> None:
+        """The palette's "Go to card": the cursor to it, clearing a filter that hides it;
+        a card that is not in the backlog (active sprint, done, archived) is said so."""
+        if key not in self.index and self.filter.text:
+            self._close_filter(clear=True)
+        row = self.index.get(key)
+        if row is None:
+            self.notify(
+                f"{key} is not in the backlog (active sprint, done or archived): 1 shows the board",
+                severity="warning",
+                timeout=5,
+            )
+            return
+        self._go_row(row)
+
     def _need_card(self) -> Doc | None:
         card = self.current_card()
         if card is None:

@@ -14,6 +14,7 @@ from ui_helpers import (
     build_big_board,
     card_in_file,
     cards_by_key,
+    fast_keys,
     notes,
     pmo_cli_async,
     settle,
@@ -430,3 +431,16 @@ async def test_palette_go_to_card_on_the_backlog(small: SmallBoard, make_app: Ma
         await pilot.pause()
         assert cursor_key(app) == "PMO-5"
         assert any("PMO-7 is not in the backlog" in n for n in notes(app))
+
+
+async def test_reorder_burst_lands_where_the_keys_say(small: SmallBoard, make_app: MakeApp) -> None:
+    """Three `J` typed faster than the writer saves: three places down, on screen and file."""
+    app = make_app(small.path)
+    async with run(app) as pilot:
+        await open_backlog(pilot)
+        await fast_keys(pilot, "J", "J", "J")
+        await settle(pilot)
+        expected = ["PMO-2", "PMO-3", "PMO-4", "PMO-1", "PMO-5", "PMO-6"]
+        assert [r for r in order(app) if not r.startswith("#")] == expected
+        assert [k for k in rank_order(small.path) if k != "PMO-7"] == expected
+        assert cursor_key(app) == "PMO-1"

@@ -24,6 +24,7 @@ from ..core.model import Doc, utcnow
 from ..core.storage.jsonfile.store import Signature, Store, file_signature
 from ..core.text import display
 from .messages import DataChanged
+from .screens.backlog import BacklogScreen
 from .screens.board import BoardScreen
 from .session import Local, UiSession
 from .themes import load_themes
@@ -40,13 +41,21 @@ def _commands() -> type[Any]:
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
-    MODES = {"board": BoardScreen}
+    MODES = {"board": BoardScreen, "backlog": BacklogScreen}
     DEFAULT_MODE = "board"
     COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding(
             "1", "switch_mode('board')", "Board", id="app.board", show=False, tooltip="The board"
+        ),
+        Binding(
+            "2",
+            "switch_mode('backlog')",
+            "Backlog",
+            id="app.backlog",
+            show=False,
+            tooltip="The backlog: planned sprints and unplanned cards",
         ),
         *(
             Binding(
@@ -57,7 +66,7 @@ class PmoApp(App[None]):
                 show=False,
                 tooltip=f"The {name.lower()} (not built yet)",
             )
-            for n, name in enumerate(("Backlog", "Sprints", "Timesheet", "Burndown"), start=2)
+            for n, name in enumerate(("Sprints", "Timesheet", "Burndown"), start=3)
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),
@@ -260,14 +269,35 @@ class PmoApp(App[None]):
     def screen_for_commands(self, screen: Screen[Any]) -> Any:
         """The screen whose actions the palette offers (not the palette itself)."""
         for candidate in reversed(self.screen_stack):
-            if isinstance(candidate, BoardScreen):
+            if isinstance(candidate, BoardScreen | BacklogScreen):
                 return candidate
         return screen
 
     def goto_card(self, key: str) -> None:
         screen = self.screen_for_commands(self.screen)
-        if isinstance(screen, BoardScreen):
+        if isinstance(screen, BoardScreen | BacklogScreen):
             screen.go_to_card(key)
+
+    def open_card(self, key: str) -> None:
+        """Open a card (minimal: the edit form; the card detail screen replaces this)."""
+        from .modals.card_form import CardForm
+
+        try:
+            card = self.board.card(key)
+        except Exception as exc:  # gone or archived meanwhile
+            self.notify(str(exc), severity="warning")
+            return
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self.submit(
+                    f"edit {key}",
+                    lambda: self.board.edit_card(key, clear=result.clear, **result.fields),
+                    announce=f"Saved {key} (u undoes)",
+                )
+
+        columns = list(self.board.project().columns)
+        self.push_screen(CardForm(columns, card=card, hours_per_day=self.hours_per_day), done)
 
     def switch_project(self, key: str) -> None:
         self.board.project_key = key

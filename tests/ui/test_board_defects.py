@@ -248,10 +248,10 @@ async def test_palette_lists_pmo_commands_before_textual_ones(
 
 
 # -------------------------------------------------------------- keys 2 to 5
-async def test_keys_two_to_five_say_not_built_yet(small: SmallBoard, make_app: MakeApp) -> None:
+async def test_keys_three_to_five_say_not_built_yet(small: SmallBoard, make_app: MakeApp) -> None:
     app = make_app(small.path)
     async with run(app) as pilot:
-        for key, name in [("2", "Backlog"), ("3", "Sprints"), ("4", "Timesheet")]:
+        for key, name in [("3", "Sprints"), ("4", "Timesheet")]:
             await pilot.press(key)
             assert f"{name}: not built yet" in notes(app)
         await pilot.press("5")
@@ -265,8 +265,19 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
     from pmo_tui.ui.modals.confirm import ConfirmScreen
     from pmo_tui.ui.modals.help import HelpScreen
     from pmo_tui.ui.modals.prompt import PromptScreen
+    from pmo_tui.ui.modals.sprint_picker import SprintPicker
+    from pmo_tui.ui.screens.backlog import BacklogScreen
 
-    for owner in (PmoApp, BoardScreen, CardForm, ConfirmScreen, HelpScreen, PromptScreen):
+    for owner in (
+        PmoApp,
+        BoardScreen,
+        BacklogScreen,
+        CardForm,
+        ConfirmScreen,
+        HelpScreen,
+        PromptScreen,
+        SprintPicker,
+    ):
         for binding in owner.BINDINGS:
             assert not isinstance(binding, tuple), (owner, binding)
             assert binding.id and binding.tooltip, (owner.__name__, binding)  # type: ignore[union-attr]

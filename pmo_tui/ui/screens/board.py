@@ -620,6 +620,13 @@ class BoardScreen(Screen[None]):
         )
 
     def action_toggle_view(self) -> None:
+        if self.showing_all and self.pmo.board.active_sprint() is None:
+            # An empty sprint view would say nothing; say how to get a sprint instead.
+            self.notify(
+                "No active sprint: plan one on the Sprint screen (3) or `pmo sprint new`",
+                timeout=5,
+            )
+            return
         self.show_all = not self.showing_all
         self.notify(f"Showing {self.mode_label}", timeout=2)
         self.refresh_view()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -288,6 +289,23 @@ def test_closed_sprint() -> None:
     # work days after Wed 25: Thu 26, Fri 27, Mon 30.
     assert b.forecast == date(2026, 11, 30)
     assert b.plan.elapsed == 1.0
+
+
+def test_a_sprint_closed_on_its_last_day_keeps_its_undone_work() -> None:
+    # Closed on Wed 25 (the last day) at 17:00, A (open, 3 points) carried to the backlog
+    # by the close: that is not scope removed, and A still remains at the end: 3, not 0.
+    # A card taken out before the close, at 16:00, is scope removed as usual (C, done: 0).
+    events = [
+        *history(),
+        ev(at(25, 16), C, "sprint_removed", 1, None),
+        ev(at(25, 17), A, "sprint_removed", 1, None),
+    ]
+    closed = replace(sprint("closed"), closed_at=at(25, 17))
+    b = bd.burndown(closed, PROJECT, events, now=at(10, 12, month=12))
+    assert [d.remaining for d in b.days] == [7, 13, 13, 13, 11, 3, 3]
+    assert b.days[-1].removed == [bd.CardAmount(C, 2)]
+    # In scope at the close: A (3, open) and B (8 since its re-estimate, done); C left.
+    assert (b.scope, b.scope_total, b.completed) == ([A, B], 11, 8)
 
 
 def test_readding_a_committed_card_is_scope_added() -> None:

@@ -439,6 +439,24 @@ def test_velocity_of_the_last_three_closed_sprints() -> None:
 
 
 # ---------------------------------------------------------------------------- cycle time
+def test_cycle_time_knows_a_move_made_this_second() -> None:
+    # Times are to the second: a card done at 09:00 and moved back out at 10:00:00, asked
+    # at 10:00:00 (the app recomputes right after a write or an undo), is not done, as
+    # the burndown of the same moment says.
+    active = Sprint(3, "PMO", "S3", start=date(2026, 11, 2), end=date(2026, 11, 20))
+    events = [
+        created(at(2, 8), A, 1, None),
+        ev(at(2, 8), A, "sprint_added", None, 3),
+        moved(at(3, 9), A, "todo", "doing"),
+        moved(at(4, 9), A, "doing", "done"),
+        moved(at(4, 10), A, "done", "doing"),
+    ]
+    assert bd.cycle_time(active, PROJECT, events, now=at(4, 9, 30)).cards == {A: 1.0}
+    assert bd.cycle_time(active, PROJECT, events, now=at(4, 10)).cards == {}
+    b = bd.burndown(active, PROJECT, events, now=at(4, 10), by="cards")
+    assert b.remaining == 1
+
+
 def test_cycle_time_median_and_p85() -> None:
     long = Sprint(2, "PMO", "S2", start=date(2026, 11, 2), end=date(2026, 11, 20), state="closed")
     t0 = at(3, 9)

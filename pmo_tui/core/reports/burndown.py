@@ -515,9 +515,11 @@ def cycle_time(
     if sprint.start is None:
         return CycleTime({}, None, None)
     begin = calendar.day_bounds(sprint.start, tz)[0]
-    end = min(calendar.day_bounds(sprint.end, tz)[1], now) if sprint.end else now
+    # Up to the end of the last day (exclusive) and now (inclusive, as in the burndown:
+    # times are to the second, so a move made this second is already known).
+    end = calendar.day_bounds(sprint.end, tz)[1] if sprint.end else None
     for ts, e in mine:
-        if ts >= end:
+        if ts > now or (end is not None and ts >= end):
             break
         key = str(e.get("card"))
         replay.apply(e, None, set(), set())

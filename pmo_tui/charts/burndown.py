@@ -145,7 +145,8 @@ def draw(fig: Any, b: Burndown, *, width: int, height: int, palette: Mapping[str
     end = _forecast_end(b, x_last, known[-1] if known else 0.0)
     if end is not None and known:
         fx, fy = end
-        steps = max(2, int((fx - x_last) * cols / (n + 1)))
+        # two points a column: one a cell leaves gaps where plotext rounds two into one
+        steps = max(2, int(2 * (fx - x_last) * cols / (n + 1)))
         line_x = [x_last + (fx - x_last) * k / steps for k in range(steps + 1)]
         line_y = [known[-1] + (fy - known[-1]) * k / steps for k in range(steps + 1)]
         fig.scatter(line_x, line_y, marker=GLYPH["forecast"], color=plotext_color(pal["forecast"]))

@@ -253,3 +253,32 @@ async def test_redraws_when_the_data_changes(
         assert after.remaining is not None and after.remaining < (before.remaining or 0)
         want = f"remaining {num(after.remaining)} pts"
         await wait_for(pilot, lambda: want in panel(screen), what=want)
+
+
+async def test_a_card_finished_on_the_board_burns_down_when_coming_back(
+    demo_db: Path, make_app: Callable[..., PmoApp]
+) -> None:
+    """The data changed while the board was shown: `5` shows the new figures, and `u`
+    (undo, from the burndown) puts them back."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_burndown(pilot)
+        before = expected(demo_db, 3)
+        assert f"remaining {num(before.remaining or 0)} pts" in panel(screen)
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("l", "l", "L")  # the first Review card to Done
+        await wait_for(pilot, lambda: not app.session.writer.busy, what="the move saved")
+        after = expected(demo_db, 3)
+        assert (after.remaining or 0) < (before.remaining or 0)
+        screen = await open_burndown(pilot)
+        assert f"remaining {num(after.remaining or 0)} pts" in panel(screen)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: not app.session.writer.busy, what="the undo saved")
+        screen = await settled(pilot)
+        await wait_for(
+            pilot,
+            lambda: f"remaining {num(before.remaining or 0)} pts" in panel(screen),
+            what="the undo shown",
+        )
+        assert expected(demo_db, 3).remaining == before.remaining

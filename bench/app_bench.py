@@ -83,6 +83,26 @@ class Timed(PmoApp):
 Timed(sys.argv[1], user="bench", poll_interval=0).run(headless=True, size=(120, 40))
 """
 
+BURNDOWN = r"""
+import os, resource, sys, time
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from pmo_tui.ui.app import PmoApp
+class Timed(PmoApp):
+    def on_mount(self):
+        super().on_mount()
+        self.switch_mode("burndown")  # as if `5` were the first key
+        self.set_timer(0.001, self.check)
+    def check(self):
+        if getattr(self.screen, "figures", None) is not None:  # the worker's figures shown
+            self.call_after_refresh(self.done)
+        else:
+            self.set_timer(0.005, self.check)
+    def done(self):
+        print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        self.exit()
+Timed(sys.argv[1], user="bench", poll_interval=0).run(headless=True, size=(120, 40))
+"""
+
 MOVE = r"""
 import asyncio, os, statistics, sys, time
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
@@ -195,6 +215,8 @@ def main() -> None:
                     "",
                 )
             )
+            burn = [run_child(BURNDOWN, str(copy)) for _ in range(args.runs)]
+            burn_ms = statistics.median(t for t, _ in burn)
             rows.append(
                 (
                     f"pmo board, {size} cards ({shown} on the sprint board)",
@@ -203,6 +225,16 @@ def main() -> None:
                     mem,
                     f"{float(move[0]):.1f} (min {float(move[1]):.1f})",
                     f"{float(move[2]):.1f}",
+                )
+            )
+            rows.append(
+                (
+                    f"pmo burndown screen, {size} cards (figures of the active sprint drawn)",
+                    burn_ms,
+                    min(t for t, _ in burn),
+                    max(int(extra[0]) for _, extra in burn) / 1024,
+                    "",
+                    "",
                 )
             )
     lines = [

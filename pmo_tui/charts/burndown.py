@@ -43,8 +43,10 @@ def short(d: date) -> str:
     return f"{d.day} {d.strftime('%b')}"
 
 
-def empty_reason(b: Burndown) -> str | None:
-    """Why there is nothing to draw, as a sentence; None when there is a chart."""
+def empty_reason(b: Burndown, *, key: str | None = None) -> str | None:
+    """Why there is nothing to draw, as a sentence; None when there is a chart.  A sprint
+    with nothing in the unit suggests another: ``--by`` (the CLI) or the ``key`` that
+    switches units (the app)."""
     name = b.sprint.name
     if not b.days:
         return f"{name}: no burndown: {b.forecast_reason or 'the sprint has no dates'}"
@@ -57,7 +59,8 @@ def empty_reason(b: Burndown) -> str | None:
     top = max([b.committed] + [d.remaining or 0 for d in b.days])
     if top <= 0:
         hint = {"points": "cards or hours", "hours": "points or cards", "cards": "points"}
-        return f"{name} has no {b.by} to burn down (try --by {hint[b.by]})"
+        how = f"try --by {hint[b.by]}" if key is None else f"press {key} for {hint[b.by]}"
+        return f"{name} has no {b.by} to burn down ({how})"
     return None
 
 
@@ -142,7 +145,8 @@ def draw(fig: Any, b: Burndown, *, width: int, height: int, palette: Mapping[str
     end = _forecast_end(b, x_last, known[-1] if known else 0.0)
     if end is not None and known:
         fx, fy = end
-        steps = max(2, int((fx - x_last) * cols / (n + 1)))
+        # two points a column: one a cell leaves gaps where plotext rounds two into one
+        steps = max(2, int(2 * (fx - x_last) * cols / (n + 1)))
         line_x = [x_last + (fx - x_last) * k / steps for k in range(steps + 1)]
         line_y = [known[-1] + (fy - known[-1]) * k / steps for k in range(steps + 1)]
         fig.scatter(line_x, line_y, marker=GLYPH["forecast"], color=plotext_color(pal["forecast"]))

@@ -31,6 +31,14 @@ from .themes import load_themes
 from .writer import Job
 
 
+def _burndown_screen() -> Screen[Any]:
+    """The Burndown screen, imported when `5` is first pressed (its charts load plotext:
+    not needed to paint the board)."""
+    from .screens.burndown import BurndownScreen
+
+    return BurndownScreen()
+
+
 def _commands() -> type[Any]:
     """The palette's provider, imported when the palette first opens."""
     from .commands import PmoCommands
@@ -41,7 +49,7 @@ def _commands() -> type[Any]:
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
-    MODES = {"board": BoardScreen, "backlog": BacklogScreen}
+    MODES = {"board": BoardScreen, "backlog": BacklogScreen, "burndown": _burndown_screen}
     DEFAULT_MODE = "board"
     COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
@@ -66,7 +74,15 @@ class PmoApp(App[None]):
                 show=False,
                 tooltip=f"The {name.lower()} (not built yet)",
             )
-            for n, name in enumerate(("Sprints", "Timesheet", "Burndown"), start=3)
+            for n, name in enumerate(("Sprints", "Timesheet"), start=3)
+        ),
+        Binding(
+            "5",
+            "switch_mode('burndown')",
+            "Burndown",
+            id="app.burndown",
+            show=False,
+            tooltip="Burndown, velocity and plan against actual",
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,23 @@ def test_closed_sprint() -> None:
     assert b.plan.elapsed == 1.0
 
 
+def test_a_sprint_closed_on_its_last_day_keeps_its_undone_work() -> None:
+    # Closed on Wed 25 (the last day) at 17:00, A (open, 3 points) carried to the backlog
+    # by the close: that is not scope removed, and A still remains at the end: 3, not 0.
+    # A card taken out before the close, at 16:00, is scope removed as usual (C, done: 0).
+    events = [
+        *history(),
+        ev(at(25, 16), C, "sprint_removed", 1, None),
+        ev(at(25, 17), A, "sprint_removed", 1, None),
+    ]
+    closed = replace(sprint("closed"), closed_at=at(25, 17))
+    b = bd.burndown(closed, PROJECT, events, now=at(10, 12, month=12))
+    assert [d.remaining for d in b.days] == [7, 13, 13, 13, 11, 3, 3]
+    assert b.days[-1].removed == [bd.CardAmount(C, 2)]
+    # In scope at the close: A (3, open) and B (8 since its re-estimate, done); C left.
+    assert (b.scope, b.scope_total, b.completed) == ([A, B], 11, 8)
+
+
 def test_readding_a_committed_card_is_scope_added() -> None:
     # Committed C leaves on Fri and comes back on Mon: removed 2 on Fri, added 2 on Mon;
     # the plain commitment adds on Wed 18 were never scope change.
@@ -421,6 +439,24 @@ def test_velocity_of_the_last_three_closed_sprints() -> None:
 
 
 # ---------------------------------------------------------------------------- cycle time
+def test_cycle_time_knows_a_move_made_this_second() -> None:
+    # Times are to the second: a card done at 09:00 and moved back out at 10:00:00, asked
+    # at 10:00:00 (the app recomputes right after a write or an undo), is not done, as
+    # the burndown of the same moment says.
+    active = Sprint(3, "PMO", "S3", start=date(2026, 11, 2), end=date(2026, 11, 20))
+    events = [
+        created(at(2, 8), A, 1, None),
+        ev(at(2, 8), A, "sprint_added", None, 3),
+        moved(at(3, 9), A, "todo", "doing"),
+        moved(at(4, 9), A, "doing", "done"),
+        moved(at(4, 10), A, "done", "doing"),
+    ]
+    assert bd.cycle_time(active, PROJECT, events, now=at(4, 9, 30)).cards == {A: 1.0}
+    assert bd.cycle_time(active, PROJECT, events, now=at(4, 10)).cards == {}
+    b = bd.burndown(active, PROJECT, events, now=at(4, 10), by="cards")
+    assert b.remaining == 1
+
+
 def test_cycle_time_median_and_p85() -> None:
     long = Sprint(2, "PMO", "S2", start=date(2026, 11, 2), end=date(2026, 11, 20), state="closed")
     t0 = at(3, 9)

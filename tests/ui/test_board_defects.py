@@ -254,8 +254,13 @@ async def test_keys_three_to_five_say_not_built_yet(small: SmallBoard, make_app:
         for key, name in [("3", "Sprints"), ("4", "Timesheet")]:
             await pilot.press(key)
             assert f"{name}: not built yet" in notes(app)
-        await pilot.press("5")
-        assert "Burndown: not built yet" in notes(app)
+        assert isinstance(app.screen, BoardScreen)
+        assert cursor(app) == ("PMO-1", 0)
+        await pilot.press("5")  # built: the Burndown screen, and 1 comes back to the board
+        await pilot.pause()
+        assert type(app.screen).__name__ == "BurndownScreen"
+        await pilot.press("1")
+        await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert cursor(app) == ("PMO-1", 0)
 
@@ -267,11 +272,13 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
     from pmo_tui.ui.modals.prompt import PromptScreen
     from pmo_tui.ui.modals.sprint_picker import SprintPicker
     from pmo_tui.ui.screens.backlog import BacklogScreen
+    from pmo_tui.ui.screens.burndown import BurndownScreen
 
     for owner in (
         PmoApp,
         BoardScreen,
         BacklogScreen,
+        BurndownScreen,
         CardForm,
         ConfirmScreen,
         HelpScreen,

@@ -56,26 +56,6 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{round(x * 100)}%"
 
 
-def completed_in_unit(b: Any, cards: dict[str, Any], done_columns: set[str]) -> float:
-    """What is done of the cards in scope at the latest day drawn, in the chart's unit
-    (their points, estimate hours or count), from the cards as they are now: the same
-    figure as `sprint show`'s completed for points."""
-    total = 0.0
-    for key in b.scope:
-        doc = cards.get(key) or {}
-        if doc.get("status") not in done_columns:
-            continue
-        if b.by == "points":
-            points = doc.get("points")
-            total += points if isinstance(points, int | float) else 0
-        elif b.by == "hours":
-            estimate = doc.get("estimate")
-            total += estimate / 60 if isinstance(estimate, int | float) else 0
-        else:
-            total += 1
-    return total
-
-
 def summary_lines(
     b: Any, cycle: Any, days_left: int | None, completed: float | None = None
 ) -> list[str]:
@@ -133,9 +113,8 @@ def cmd_burndown(env: Session) -> int:
         sprint, s.project(sprint.project), s.storage.events(), now=s.clock(), cards=cards
     )
     today = calendar.local_date(s.clock())
-    done_columns = {c.id for c in s.project(sprint.project).columns if c.role == "done"}
-    completed = completed_in_unit(b, cards, done_columns)
-    lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), completed)
+    # From the history, as the Burndown screen shows it: a closed sprint's as it closed.
+    lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), b.completed)
     vel = velocity(s.sprints(sprint.project), sprint).mean_last_3
     lines.insert(3, f"  velocity {'-' if vel is None else vel} pts (last 3 closed sprints)")
     for line in lines:

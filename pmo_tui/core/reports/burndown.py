@@ -22,6 +22,9 @@ Decisions (see also the README's design notes):
   in ``Day.added``/``removed``/``reestimated``; cards moved back out of done (they burn back
   up, not scope change) in ``reopened``.  So each day reconciles: remaining = yesterday's
   + scope_added - scope_removed + reopened - burnt.
+- A closed sprint's burndown ends as the close found it: the close's carrying of its open
+  cards to the next sprint or the backlog (sprint events at or after ``closed_at``) is
+  neither scope removed nor burnt, so the undone work stays on the chart.
 - Units: ``points`` (a card without points counts 0), ``hours`` (estimates in minutes / 60,
   two decimals), ``cards`` (count).  Whole numbers are ints in JSON.
 - Cycle time is in days (float, one decimal) from a card's first entry into a started column
@@ -119,12 +122,19 @@ class Burndown:
     forecast_reason: str | None  # why there is no forecast
     plan: Plan
     scope: list[str]  # the cards in scope at the latest day, by number
+    scope_total: float = 0.0  # their amount in the unit (done or not), at the latest day
 
     @property
     def remaining(self) -> float | None:
         """Remaining at the latest day drawn (today, or the last day)."""
         known = [d.remaining for d in self.days if d.remaining is not None]
         return known[-1] if known else None
+
+    @property
+    def completed(self) -> float | None:
+        """Done of the scope at the latest day drawn, in the unit (None before day one)."""
+        remaining = self.remaining
+        return None if remaining is None else self.scope_total - remaining
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +166,7 @@ def _num(x: float) -> float:
 
 
 Timed = tuple[datetime, Doc]
+_MEMBERSHIP = ("sprint_added", "sprint_removed")
 
 
 def sprint_events(events: Iterable[Doc], sprint: Sprint) -> tuple[set[str], list[Timed]]:
@@ -321,6 +332,9 @@ def burndown(
         raise ValueError(f"unknown unit {by!r}: use points, hours or cards")
     keys, mine = sprint_events(events, sprint)
     mine = [pair for pair in mine if pair[0] <= now]  # as of now: a later event is not known
+    closed_at = sprint.closed_at
+    if closed_at is not None:  # the close carries open cards out: not a scope change
+        mine = [(ts, e) for ts, e in mine if ts < closed_at or e.get("type") not in _MEMBERSHIP]
     today = calendar.local_date(now, tz)
     replay = _Replay(sprint, project, by)
     committed_keys = {str(c.get("key")) for c in sprint.commitment}
@@ -334,7 +348,8 @@ def burndown(
         committed = _committed(sprint, by, replay.scope_total())
         plan = Plan(0.0, None, None, 0, 0, None)
         scope = sorted((k for k in replay.member if replay.counts(k)), key=card_number)
-        return Burndown(sprint, by, committed, [], today, None, undated, plan, scope)
+        total = replay.scope_total()
+        return Burndown(sprint, by, committed, [], today, None, undated, plan, scope, total)
 
     dates = calendar.days(first, last)
     bounds = [calendar.day_bounds(d, tz) for d in dates]
@@ -380,7 +395,9 @@ def burndown(
         window=(bounds[0][0], min(bounds[-1][1], now)),
         margin=margin,
     )
-    return Burndown(sprint, by, committed, days, today, forecast, reason, plan, latest_scope)
+    return Burndown(
+        sprint, by, committed, days, today, forecast, reason, plan, latest_scope, latest_total
+    )
 
 
 def burndown_of(
@@ -498,9 +515,11 @@ def cycle_time(
     if sprint.start is None:
         return CycleTime({}, None, None)
     begin = calendar.day_bounds(sprint.start, tz)[0]
-    end = min(calendar.day_bounds(sprint.end, tz)[1], now) if sprint.end else now
+    # Up to the end of the last day (exclusive) and now (inclusive, as in the burndown:
+    # times are to the second, so a move made this second is already known).
+    end = calendar.day_bounds(sprint.end, tz)[1] if sprint.end else None
     for ts, e in mine:
-        if ts >= end:
+        if ts > now or (end is not None and ts >= end):
             break
         key = str(e.get("card"))
         replay.apply(e, None, set(), set())

@@ -23,6 +23,7 @@ from ...charts import burndown as chart
 from ...charts.palette import palette_from_theme
 from ...charts.velocity import MIN_WIDTH, velocity_text
 from ...core.reports.burndown import Burndown, Velocity
+from ...core.text import display
 
 
 def theme_palette(widget: Widget) -> dict[str, str]:
@@ -35,6 +36,7 @@ class BurndownPlot(PlotextPlot):
 
     DEFAULT_CSS = "BurndownPlot { height: 1fr; }"
     burndown: reactive[Burndown | None] = reactive(None, always_update=True)
+    unit_key: str | None = None  # the key that switches units, named when there is none
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh())
@@ -43,9 +45,9 @@ class BurndownPlot(PlotextPlot):
         b = self.burndown
         if b is None:
             return Text("")
-        reason = chart.empty_reason(b)
-        if reason is not None:
-            return Text(reason)
+        reason = chart.empty_reason(b, key=self.unit_key)
+        if reason is not None:  # it quotes the sprint's name: stored text
+            return Text(display(reason))
         width, height = self.size.width, self.size.height
         if width < chart.MIN_WIDTH or height < chart.MIN_HEIGHT:
             return Text("(too small for a chart)")
@@ -64,8 +66,14 @@ class BurndownChart(Vertical):
     DEFAULT_CSS = "BurndownChart { height: 1fr; }"
     burndown: reactive[Burndown | None] = reactive(None, always_update=True)
 
+    def __init__(self, *, unit_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit_key = unit_key
+
     def compose(self) -> ComposeResult:
-        yield BurndownPlot()
+        plot = BurndownPlot()
+        plot.unit_key = self.unit_key
+        yield plot
         yield BurndownLegend()
 
     def on_mount(self) -> None:

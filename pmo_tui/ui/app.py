@@ -269,6 +269,12 @@ class PmoApp(App[None]):
         if isinstance(screen, BoardScreen):
             screen.go_to_card(key)
 
+    def open_card(self, key: str) -> None:
+        """Show a card's detail over the current screen (any mode)."""
+        from .screens.card_detail import CardDetailScreen
+
+        self.push_screen(CardDetailScreen(key))
+
     def switch_project(self, key: str) -> None:
         self.board.project_key = key
         self.session.forget_history()

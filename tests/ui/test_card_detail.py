@@ -16,9 +16,11 @@ from ui_helpers import (
     card_in_file,
     fast_keys,
     notes,
+    pmo_cli_async,
     screen_text,
     settle,
     tables,
+    wait_for,
 )
 
 from pmo_tui.core.board import Board
@@ -165,3 +167,16 @@ async def test_hostile_text_is_shown_literally(
         assert "#[b]" in text and "[b]eve[/b]" in text
         shown = screen_text(app)
         assert "[bold red]x[/]" in shown and "\\x1b[31mred" in shown
+
+
+async def test_the_detail_redraws_when_a_teammate_changes_the_card(
+    small: SmallBoard, make_app: MakeApp
+) -> None:
+    app = make_app(small.path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("enter", "G")
+        await pilot.pause()
+        await pmo_cli_async(small.path, "edit", "PMO-1", "--title", "Renamed by bob")
+        await wait_for(pilot, lambda: "Renamed by bob" in screen_text(app), what="bob's title")
+        assert isinstance(app.screen, CardDetailScreen)
+        assert "bob  title: Renamed by bob" in screen_text(app)

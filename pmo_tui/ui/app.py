@@ -175,9 +175,12 @@ class PmoApp(App[None]):
         local: Local | None = None,
         focus: bool = False,
         announce: str | None = None,
+        covered: tuple[str, ...] = (),
     ) -> Job:
         """Queue a use case; lay its expected effect over the view and redraw now."""
-        job = self.session.submit(label, run, local=local, focus=focus, announce=announce)
+        job = self.session.submit(
+            label, run, local=local, focus=focus, announce=announce, covered=covered
+        )
         if local:
             self.redraw()
         return job

@@ -85,9 +85,14 @@ class UiSession:
         focus: bool = False,
         undo_of: Job | None = None,
         announce: str | None = None,
+        covered: tuple[str, ...] = (),
     ) -> Job:
-        """Queue a use case; its expected effect (``local``) is in the view from now on."""
-        job = Job(label, run, kind, focus=focus, undo_of=undo_of, announce=announce)
+        """Queue a use case; its expected effect (``local``) is in the view from now on.
+        ``announce`` is said once it is saved, instead of the change's notes in ``covered``
+        (the announcement says them already)."""
+        job = Job(
+            label, run, kind, focus=focus, undo_of=undo_of, announce=announce, covered=covered
+        )
         self.pending.append(job)
         if local:
             self.local[job.id] = local
@@ -124,6 +129,7 @@ class UiSession:
                 notes = []
             elif job.announce:
                 out.notices.append((job.announce, "information"))
+                notes = [n for n in notes if n not in job.covered]
             for note in notes:
                 out.notices.append((note, "warning" if note.startswith("WIP") else "information"))
         if job.focus and change.key:

@@ -216,3 +216,9 @@ def test_a_changes_card_fields_are_what_undo_draws(s: Session) -> None:
     added = cards.add_card(s, "four")
     assert added.inverse().card_fields() == [(added.key, {"archived": True})]
     assert added.card_fields()[0][1]["archived"] is False
+
+
+def test_taking_a_teammates_card_is_said_once(s: Session) -> None:
+    planned = pv.preview_toggle_assign(s, "PMO-2")
+    change = cards.toggle_assign(s, "PMO-2")
+    assert planned.covers == ["PMO-2 was assigned to bob"] == change.notes

@@ -68,6 +68,7 @@ async def test_what_is_drawn_before_the_save_is_what_is_saved(
         assert column_order(small.path, "todo") == ["PMO-1", "PMO-3"]
         assert column_order(small.path, "doing") == drawn_doing == shown(app)["doing"]
         assert "Assigned PMO-2 to you (was bob; u undoes)" in notes(app)
+        assert "PMO-2 was assigned to bob" not in notes(app)  # said once, not twice
 
 
 async def test_the_commit_wins_when_the_card_changed_after_the_preview(

@@ -25,6 +25,7 @@ from .cards import (
     _rank_after,
     _sprint_decision,
     rank_plan,
+    taken_note,
 )
 from .records import card_field_changes, column, refuse_archived
 from .session import Session
@@ -41,6 +42,7 @@ class Preview:
     fields: dict[str, Doc] = field(default_factory=dict)  # {card key: {field: value}}
     message: str = ""  # said once saved: "Assigned PMO-3 to you"
     details: list[str] = field(default_factory=list)  # "(was bob)"
+    covers: list[str] = field(default_factory=list)  # notes of the commit the message says
 
     @property
     def empty(self) -> bool:
@@ -105,8 +107,10 @@ def preview_toggle_assign(s: Session, card: Card) -> Preview:
     if value is None:
         return Preview(label, key, {key: changes}, f"Unassigned {key}")
     was = doc.get("assignee")
-    details = [f"was {was}"] if was not in (None, s.user) else []
-    return Preview(label, key, {key: changes}, f"Assigned {key} to you", details)
+    note = taken_note(s, doc)
+    details = [f"was {was}"] if note else []
+    covers = [note] if note else []
+    return Preview(label, key, {key: changes}, f"Assigned {key} to you", details, covers)
 
 
 def preview_toggle_sprint(s: Session, card: Card) -> Preview:

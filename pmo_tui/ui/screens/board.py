@@ -499,7 +499,13 @@ class BoardScreen(Screen[None]):
     def _submit(self, preview: Preview, run: Callable[[], Change], announce: str | None) -> None:
         """Draw the preview's fields at once; the writer commits the use case, which decides
         again under the lock (where the data changed meanwhile, what it saves is shown)."""
-        self.pmo.submit(preview.label, run, local=preview.local(), announce=announce)
+        self.pmo.submit(
+            preview.label,
+            run,
+            local=preview.local(),
+            announce=announce,
+            covered=tuple(preview.covers) if announce else (),
+        )
 
     def action_move(self, step: int) -> None:
         s = self.use_cases

@@ -53,6 +53,23 @@ class Change:
     def inverse(self) -> Change:
         return Change(self.label, [p.inverse() for p in reversed(self.patches)], [], self.key)
 
+    def card_fields(self) -> list[tuple[str, Doc]]:
+        """The card fields applying this change sets, as ``(card key, fields)``: what a
+        screen draws while an undo or redo is being saved (a card the change deletes is
+        drawn archived; one it creates, not archived).  Pure."""
+        out: list[tuple[str, Doc]] = []
+        for patch in self.patches:
+            if patch.table != "cards":
+                continue
+            if patch.after is None:
+                out.append((patch.key, {"archived": True}))
+            else:
+                fields = dict(patch.after)
+                if patch.before is None:
+                    fields["archived"] = False
+                out.append((patch.key, fields))
+        return out
+
 
 def compare_and_set(current: Doc, expected: Doc, target: Doc) -> tuple[Doc, list[str]]:
     """The fields of ``target`` to write over ``current``: those that still hold the

@@ -41,7 +41,7 @@ from .model import (
     utcnow,
 )
 from .storage.jsonfile.store import Store, default_project
-from .text import MAX_TEXT, MAX_TITLE, clean_line, clean_text
+from .usecases.validate import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 
 LISTS: tuple[str, ...] = ("projects", "cards", "sprints", "time_entries", "events")
 CSV_COLUMNS: tuple[str, ...] = (

@@ -1,15 +1,11 @@
-"""The one place that cleans text coming in and makes stored text safe going out."""
+"""Makes stored text safe going out (cleaning text coming in is usecases/validate.py)."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any
 
 from .chars import BIDI_CONTROLS
 from .chars import quote as _short
-
-if TYPE_CHECKING:
-    from .usecases.validate import MAX_TEXT, MAX_TITLE, clean_line, clean_text
 
 
 def display(text: str) -> str:
@@ -26,23 +22,8 @@ def display(text: str) -> str:
     )
 
 
-# Shim: clean_line/clean_text live in the one validator (usecases/validate.py); the app's
-# forms still import them from here.  Loaded on first use, so that output paths (the
-# status line) importing display() do not load the validator and the parser.
-def __getattr__(name: str) -> Any:
-    if name in ("MAX_TEXT", "MAX_TITLE", "clean_line", "clean_text"):
-        from .usecases import validate
-
-        return getattr(validate, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "BIDI_CONTROLS",
-    "MAX_TEXT",
-    "MAX_TITLE",
     "_short",
-    "clean_line",
-    "clean_text",
     "display",
 ]

@@ -200,9 +200,12 @@ class PmoApp(App[None]):
         local: Local | None = None,
         focus: bool = False,
         announce: str | None = None,
+        covered: tuple[str, ...] = (),
     ) -> Job:
         """Queue a use case; lay its expected effect over the view and redraw now."""
-        job = self.session.submit(label, run, local=local, focus=focus, announce=announce)
+        job = self.session.submit(
+            label, run, local=local, focus=focus, announce=announce, covered=covered
+        )
         if local:
             self.redraw()
         return job
@@ -295,25 +298,10 @@ class PmoApp(App[None]):
             screen.go_to_card(key)
 
     def open_card(self, key: str) -> None:
-        """Open a card (minimal: the edit form; the card detail screen replaces this)."""
-        from .modals.card_form import CardForm
+        """Show a card's detail over the current screen (any mode)."""
+        from .screens.card_detail import CardDetailScreen
 
-        try:
-            card = self.board.card(key)
-        except Exception as exc:  # gone or archived meanwhile
-            self.notify(str(exc), severity="warning")
-            return
-
-        def done(result: Any) -> None:
-            if result is not None:
-                self.submit(
-                    f"edit {key}",
-                    lambda: self.board.edit_card(key, clear=result.clear, **result.fields),
-                    announce=f"Saved {key} (u undoes)",
-                )
-
-        columns = list(self.board.project().columns)
-        self.push_screen(CardForm(columns, card=card, hours_per_day=self.hours_per_day), done)
+        self.push_screen(CardDetailScreen(key))
 
     def switch_project(self, key: str) -> None:
         self.board.project_key = key

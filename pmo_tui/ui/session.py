@@ -85,9 +85,14 @@ class UiSession:
         focus: bool = False,
         undo_of: Job | None = None,
         announce: str | None = None,
+        covered: tuple[str, ...] = (),
     ) -> Job:
-        """Queue a use case; its expected effect (``local``) is in the view from now on."""
-        job = Job(label, run, kind, focus=focus, undo_of=undo_of, announce=announce)
+        """Queue a use case; its expected effect (``local``) is in the view from now on.
+        ``announce`` is said once it is saved, instead of the change's notes in ``covered``
+        (the announcement says them already)."""
+        job = Job(
+            label, run, kind, focus=focus, undo_of=undo_of, announce=announce, covered=covered
+        )
         self.pending.append(job)
         if local:
             self.local[job.id] = local
@@ -102,7 +107,7 @@ class UiSession:
         """On the UI thread, once the writer is done with ``job``."""
         if job in self.pending:
             self.pending.remove(job)
-        self.local.pop(job.id, None)
+        expected = self.local.pop(job.id, None)
         out = Outcome()
         if job.error is not None:
             if job in self.undo_stack:
@@ -116,8 +121,15 @@ class UiSession:
         elif job.kind == "redo":
             out.notices.append((with_notes(f"Redid: {change.label}", notes), "information"))
         else:
-            if job.announce:
+            if job.announce and expected and not agrees(change, expected):
+                # The data changed between the preview and the commit: the use case decided
+                # again under the lock, and what it saved is what is said (and shown).
+                text = with_notes(f"Saved as the card was by then: {change.label}", notes)
+                out.notices.append((text, "information"))
+                notes = []
+            elif job.announce:
                 out.notices.append((job.announce, "information"))
+                notes = [n for n in notes if n not in job.covered]
             for note in notes:
                 out.notices.append((note, "warning" if note.startswith("WIP") else "information"))
         if job.focus and change.key:
@@ -170,24 +182,28 @@ class UiSession:
         change = job.result if isinstance(job.result, Change) else None
         if change is None:
             return []
-        if inverse:
-            change = change.inverse()
-        out: Local = []
-        for patch in change.patches:
-            if patch.table != "cards":
-                continue
-            if patch.after is None:
-                out.append((patch.key, {"archived": True}))
-            else:
-                fields = dict(patch.after)
-                if patch.before is None:
-                    fields["archived"] = False
-                out.append((patch.key, fields))
-        return out
+        return (change.inverse() if inverse else change).card_fields()
 
     def stop(self) -> None:
         """Save what is queued and end the writer thread (when the app exits)."""
         self.writer.stop()
+
+
+STAMPS = ("started", "done", "updated")  # times: a preview's differ from the commit's
+
+
+def agrees(change: Change, expected: Local) -> bool:
+    """Whether a committed change wrote the card fields its preview expected."""
+    written: dict[str, Doc] = {}
+    for patch in change.patches:
+        if patch.table == "cards" and patch.after is not None:
+            written.setdefault(patch.key, {}).update(patch.after)
+    for key, fields in expected:
+        got = written.get(key, {})
+        for name, value in fields.items():
+            if name not in STAMPS and got.get(name, value) != value:
+                return False
+    return True
 
 
 def explain(error: BaseException) -> tuple[str, SeverityLevel]:

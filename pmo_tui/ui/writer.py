@@ -29,6 +29,7 @@ class Job:
     focus: bool = False  # put the cursor on the change's card once saved (a new card)
     undo_of: Job | None = None  # for an undo: the job it undid (what a redo re-applies)
     announce: str | None = None  # said once the change is saved ("Archived PMO-3")
+    covered: tuple[str, ...] = ()  # the change's notes the announcement already says
 
 
 class Writer:

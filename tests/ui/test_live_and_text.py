@@ -40,6 +40,7 @@ from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.modals.card_form import CardForm
 from pmo_tui.ui.modals.confirm import ConfirmScreen
 from pmo_tui.ui.screens.board import BoardScreen
+from pmo_tui.ui.screens.card_detail import CardDetailScreen
 from pmo_tui.ui.widgets.column import CardList
 from pmo_tui.ui.widgets.header import PmoHeader
 
@@ -285,7 +286,7 @@ async def test_markup_in_titles_is_text(markup_db: Path, make_app: MakeApp) -> N
         await pilot.pause()
         assert app.is_running
         assert isinstance(app.screen, BoardScreen)
-        await pilot.press("enter")  # the edit form shows the title as typed
+        await pilot.press("e")  # the edit form shows the title as typed
         form = app.screen
         assert isinstance(form, CardForm)
         assert form.query_one("#f-title", Input).value == MARKUP_TITLES[0]
@@ -369,9 +370,11 @@ async def test_control_characters_from_a_hand_edited_file(
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, CardForm)
-        await pilot.press("escape", "j", "enter")
+        await pilot.press("escape", "j", "enter")  # the card detail: escapes, not executed
         await pilot.pause()
-        assert isinstance(app.screen, CardForm)
+        assert isinstance(app.screen, CardDetailScreen)
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x07" not in text
         await pilot.press("escape", "slash")
         await fast_keys(pilot, *"evil")
         await pilot.pause()

@@ -336,10 +336,18 @@ def preview_toggle_assign(s: Session, text: str) -> Preview:
 def toggle_assign(s: Session, text: str) -> Change:
     """Assign the card to me, or unassign it if it is mine."""
     change, doc = _toggle(s, text, "assignee", _assign_decision)
-    previous = doc.get("assignee")
-    if previous not in (None, s.user):
-        change.notes.append(f"{doc['key']} was assigned to {previous}")
+    note = taken_note(s, doc)
+    if note:
+        change.notes.append(note)
     return change
+
+
+def taken_note(s: Session, doc: Doc) -> str | None:
+    """The note a card taken from a teammate gets: 'PMO-3 was assigned to bob'."""
+    previous = doc.get("assignee")
+    if previous in (None, s.user):
+        return None
+    return f"{doc['key']} was assigned to {previous}"
 
 
 def preview_set_points(s: Session, text: str, points: int | None) -> Preview:

@@ -9,6 +9,7 @@ from ..change import Patch
 from ..chars import quote as _short
 from ..errors import UseCaseError
 from ..model import Column, Doc, Project, TimeEntry
+from ..reports.wip import over_wip, wip_count
 from .session import Session
 
 # Fields whose change is an "edited" event; points/estimate are "estimated".
@@ -109,12 +110,8 @@ def wip_notes(s: Session, project: Project, column_id: str) -> list[str]:
     col = project.column(column_id)
     if col is None or col.wip is None:
         return []
-    count = sum(
-        1
-        for d in s.storage.cards(project.key)
-        if d.get("status") == column_id and not d.get("archived")
-    )
-    if count > col.wip:
+    count = wip_count(s.storage.cards(project.key), column_id)
+    if over_wip(count, col.wip):
         return [f"WIP limit exceeded in {col.name}: {count} cards, limit {col.wip}"]
     return []
 

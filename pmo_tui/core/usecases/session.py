@@ -111,6 +111,22 @@ class Session:
         assert doc is not None
         return doc
 
+    def card_version(self, text: str) -> str | None:
+        """The card's version as committed now (its ``updated`` stamp): a form remembers it
+        when it opens and asks :meth:`changed_since` before saving over a teammate's
+        change.  None for a card that is gone."""
+        self.storage.refresh()
+        doc = self.storage.card(self.resolve_key(text)) if text else None
+        return None if doc is None else str(doc.get("updated") or "")
+
+    def changed_since(self, text: str, version: str | None) -> bool:
+        """Compare-and-set check: has the card been saved since ``version`` was read?"""
+        try:
+            now = self.card_version(text)
+        except UseCaseError:
+            return True  # gone: it changed
+        return now != version
+
     # ------------------------------------------------------------------ time
     def entries(self, card: str | None = None, user: str | None = None) -> list[TimeEntry]:
         out = [TimeEntry.from_doc(d) for d in self.storage.entries(user=user, card=card)]

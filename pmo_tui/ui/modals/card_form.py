@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from ...core import parse
 from ...core.errors import UseCaseError
 from ...core.model import PRIORITIES, Card, Column
-from ...core.text import clean_line, clean_text
+from ...core.usecases.validate import clean_line, clean_text
 from .base import PmoModal
 
 

@@ -8,7 +8,6 @@ the writer thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -20,8 +19,14 @@ from textual.widgets import Input, Static
 
 from ...core import parse
 from ...core.change import Change
-from ...core.model import Card, Column, Doc
+from ...core.errors import UseCaseError
+from ...core.model import Column, Doc
+from ...core.reports.wip import over_wip, wip_counts
 from ...core.text import display
+from ...core.usecases import preview as previews
+from ...core.usecases.preview import Preview
+from ...core.usecases.session import Session
+from ..editing import edit_card
 from ..filtering import CardFilter
 from ..messages import DataChanged
 from ..widgets.column import CARD_HEIGHT, CardList
@@ -58,7 +63,7 @@ class ColumnView(Vertical):
         points = sum(int(d.get("points") or 0) for d in cards)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(display(col.name), "bold")
-        over = col.wip is not None and in_column > col.wip
+        over = over_wip(in_column, col.wip)
         if col.wip is not None:
             text.append(f" {in_column}/{col.wip}" + ("!" if over else ""))
         else:
@@ -153,7 +158,8 @@ class BoardScreen(Screen[None]):
             tooltip="Move the card up in its column",
         ),
         Binding("n", "new", "New", id="board.new", tooltip="New card in this column"),
-        Binding("e,enter", "edit", "Edit", id="board.edit", tooltip="Edit the card"),
+        Binding("e", "edit", "Edit", id="board.edit", tooltip="Edit the card"),
+        Binding("enter", "open", "Open", id="board.open", show=False, tooltip="The card's detail"),
         Binding(
             "x", "archive", "Archive", id="board.archive", tooltip="Archive the card (u undoes)"
         ),
@@ -219,6 +225,11 @@ class BoardScreen(Screen[None]):
     @property
     def pmo(self) -> PmoApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def use_cases(self) -> Session:
+        """The session the use cases and their previews run in."""
+        return self.pmo.board.session
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -319,11 +330,9 @@ class BoardScreen(Screen[None]):
         show_all = self.showing_all
         today = self.pmo.now().astimezone().date()
         by_col: dict[str, list[Doc]] = {c.id: [] for c in self.columns}
-        in_column: dict[str, int] = {}
+        in_column = wip_counts(docs)  # what the WIP limit counts, whatever is shown
         matches = 0
         for doc in docs:
-            status = str(doc.get("status"))
-            in_column[status] = in_column.get(status, 0) + 1
             if not show_all and (sprint is None or doc.get("sprint") != sprint.id):
                 continue
             if not self.filter.matches(doc, self.pmo.user, today):
@@ -474,113 +483,83 @@ class BoardScreen(Screen[None]):
             self.notify("No card here", severity="warning", timeout=2)
         return card
 
-    def action_move(self, step: int) -> None:
+    def _preview(self, decide: Callable[[Doc], Preview | None]) -> Preview | None:
+        """The cursor card's change as its use case decides it (on the card as shown, with
+        the changes still being saved laid over); a refusal is said, not raised."""
         card = self._need_card()
         if card is None:
-            return
-        target = self.col_index + step
-        if not 0 <= target < len(self.columns):
-            return
-        column = self.columns[target]
-        key = str(card["key"])
+            return None
+        try:
+            return decide(card)
+        except UseCaseError as exc:
+            text = str(exc)
+            self.notify(text[:1].upper() + text[1:], severity="warning", timeout=4)
+            return None
+
+    def _submit(self, preview: Preview, run: Callable[[], Change], announce: str | None) -> None:
+        """Draw the preview's fields at once; the writer commits the use case, which decides
+        again under the lock (where the data changed meanwhile, what it saves is shown)."""
         self.pmo.submit(
-            f"move {key} to {column.name}",
-            lambda: self.pmo.board.move_card(key, column.id),
-            local=[(key, {"status": column.id})],
+            preview.label,
+            run,
+            local=preview.local(),
+            announce=announce,
+            covered=tuple(preview.covers) if announce else (),
         )
+
+    def action_move(self, step: int) -> None:
+        s = self.use_cases
+        preview = self._preview(lambda card: previews.preview_move_by(s, card, step))
+        if preview is None or preview.empty:
+            return
+        key = preview.key
+        target = preview.fields[key]["status"]
+        self._submit(preview, lambda: self.pmo.board.move_card(key, target), None)
 
     def action_reorder(self, step: int) -> None:
-        card = self._need_card()
-        if card is None:
+        cards = self.current_cards  # past the shown neighbour, not a hidden one
+        s = self.use_cases
+        preview = self._preview(lambda card: previews.preview_reorder_in(s, card, cards, step))
+        if preview is None:
             return
-        cards = self.current_cards
-        i = self._index_of(cards, card["key"]) or 0
-        j = i + step
-        if not 0 <= j < len(cards):
-            return
-        beyond = j + step
-        jump = float(cards[j].get("rank") or 0)
-        far = float(cards[beyond].get("rank") or 0) if 0 <= beyond < len(cards) else jump + step
-        key = str(card["key"])
-        visible = [str(d["key"]) for d in cards]  # past the shown neighbour, not a hidden one
-        self.row_hint = j
-        self.pmo.submit(
-            f"reorder {key}",
-            lambda: self.pmo.board.reorder_in(key, visible, step),
-            local=[(key, {"rank": (jump + far) / 2})],
-        )
-
-    def _on_card(
-        self,
-        label: str,
-        use_case: Callable[[str], Change],
-        fields: Callable[[Doc], Doc] | None = None,
-        announce: Callable[[Doc], str] | None = None,
-    ) -> None:
-        """Run a use case on the cursor card; ``fields`` is its expected effect, drawn at
-        once while the writer saves it; ``announce`` is said once it is saved."""
-        card = self._need_card()
-        if card is None:
-            return
-        key = str(card["key"])
-        local = [(key, fields(card))] if fields else None
-        said = announce(card) if announce else None
-        self.pmo.submit(f"{label} {key}", lambda: use_case(key), local=local, announce=said)
+        key = preview.key
+        visible = [str(d["key"]) for d in cards]
+        self.row_hint = max(0, min(len(cards) - 1, (self._index_of(cards, key) or 0) + step))
+        self._submit(preview, lambda: self.pmo.board.reorder_in(key, visible, step), None)
 
     def action_archive(self) -> None:
-        self._on_card(
-            "archive",
-            self.pmo.board.archive,
-            lambda _card: {"archived": True},
-            lambda card: f"Archived {card['key']} (u undoes)",
-        )
+        preview = self._preview(lambda card: previews.preview_archive(self.use_cases, card))
+        if preview is not None:
+            key = preview.key
+            run = lambda: self.pmo.board.archive(key)  # noqa: E731
+            self._submit(preview, run, preview.sentence("u undoes"))
 
     def action_timer(self) -> None:
-        self._on_card("timer on", self.pmo.board.toggle_timer)
+        card = self._need_card()
+        if card is not None:
+            key = str(card["key"])
+            self.pmo.submit(f"timer on {key}", lambda: self.pmo.board.toggle_timer(key))
 
     def action_assign(self) -> None:
-        me = self.pmo.user
-
-        def said(card: Doc) -> str:
-            # No question asked (one key, like archive): undo is the safety net, and taking
-            # a teammate's card is said with their name.
-            key, was = card["key"], card.get("assignee")
-            if was == me:
-                return f"Unassigned {key} (u undoes)"
-            if was:
-                return f"Assigned {key} to you (was {display(str(was))}; u undoes)"
-            return f"Assigned {key} to you (u undoes)"
-
-        self._on_card(
-            "assign",
-            self.pmo.board.toggle_assign,
-            lambda card: {"assignee": None if card.get("assignee") == me else me},
-            said,
-        )
+        # No question asked (one key, like archive): undo is the safety net, and taking a
+        # teammate's card is said with their name.
+        s = self.use_cases
+        preview = self._preview(lambda card: previews.preview_toggle_assign(s, card))
+        if preview is not None:
+            key = preview.key
+            run = lambda: self.pmo.board.toggle_assign(key)  # noqa: E731
+            self._submit(preview, run, preview.sentence("u undoes"))
 
     def action_sprint(self) -> None:
-        card = self.current_card()
-        active = self.pmo.board.active_sprint()
-        if card is not None and card.get("sprint") is None and active is None:
-            self.notify("No active sprint: plan and start one first", severity="warning")
+        s = self.use_cases
+        preview = self._preview(lambda card: previews.preview_toggle_sprint(s, card))
+        if preview is None:
             return
-
-        def fields(card: Doc) -> Doc:  # as Board.toggle_sprint decides
-            current = card.get("sprint")
-            if current is not None and (active is None or current == active.id):
-                return {"sprint": None}
-            return {"sprint": active.id if active else None}
-
-        def said(card: Doc) -> str:
-            key = card["key"]
-            if fields(card).get("sprint") is None:
-                name = "its sprint" if active is None else display(active.name)
-                hidden = "" if self.showing_all else "; hidden here, v shows all open cards"
-                return f"Took {key} out of {name}{hidden} (u undoes)"
-            assert active is not None
-            return f"Added {key} to {display(active.name)} (u undoes)"
-
-        self._on_card("sprint", self.pmo.board.toggle_sprint, fields, said)
+        key = preview.key
+        hidden = previews.leaves_sprint(preview) and not self.showing_all
+        extra = ["hidden here, v shows all open cards"] if hidden else []
+        run = lambda: self.pmo.board.toggle_sprint(key)  # noqa: E731
+        self._submit(preview, run, preview.sentence(*extra, "u undoes"))
 
     def action_points(self) -> None:
         card = self._need_card()
@@ -600,11 +579,12 @@ class BoardScreen(Screen[None]):
             if result is None:
                 return
             points = result[1]
-            self.pmo.submit(
-                f"points of {key}",
-                lambda: self.pmo.board.set_points(key, points),
-                local=[(key, {"points": points})],
-            )
+            try:
+                preview = previews.preview_set_points(self.use_cases, card, points)
+            except UseCaseError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self._submit(preview, lambda: self.pmo.board.set_points(key, points), None)
 
         current = "" if card.get("points") is None else str(card["points"])
         from ..modals.prompt import PromptScreen
@@ -640,14 +620,18 @@ class BoardScreen(Screen[None]):
                 return
             fields = dict(result.fields)
             status = fields.pop("status", column.id)
-            sprint = None
-            active = self.pmo.board.active_sprint()
-            if active is not None and not self.showing_all:
-                sprint = active.id  # a card made on the sprint board belongs to the sprint
+            # A card made on the sprint board belongs to the sprint: the use case says so.
+            new = previews.preview_add_card(
+                self.use_cases, status=status, sprint_view=not self.showing_all, after=after
+            )
             self.pmo.submit(
                 "add card",
                 lambda: self.pmo.board.add_card(
-                    fields.pop("title"), status=status, sprint=sprint, after=after, **fields
+                    fields.pop("title"),
+                    status=new.status,
+                    sprint=new.sprint,
+                    after=after,
+                    **fields,
                 ),
                 focus=True,
             )
@@ -662,51 +646,17 @@ class BoardScreen(Screen[None]):
         doc = self._need_card()
         if doc is None:
             return
-        card = Card.from_doc(doc)
-        key = card.key
-        opened_at = doc.get("updated")
+        self.edit_card(str(doc["key"]))
 
-        def save(result: CardFormResult) -> None:
-            fields = dict(result.fields)
-            local = dict(fields)
-            for name in result.clear:
-                local[name] = None
-            if isinstance(local.get("due"), date):
-                local["due"] = local["due"].isoformat()
-            self.pmo.submit(
-                f"edit {key}",
-                lambda: self.pmo.board.edit_card(key, clear=result.clear, **fields),
-                local=[(key, local)],
-            )
+    def edit_card(self, key: str) -> None:
+        """Open the card form on ``key``; saving it asks first if a teammate saved the card
+        since the form opened (compare-and-set on the card's version)."""
+        edit_card(self.app, self.use_cases, key)
 
-        def done(result: CardFormResult | None) -> None:
-            if result is None:
-                return
-            current = self.pmo.board.store.card(key)
-            if current is not None and current.get("updated") != opened_at:
-                from ..modals.confirm import ConfirmScreen
-
-                def answer(yes: bool | None) -> None:
-                    if yes:
-                        save(result)
-                    else:
-                        self.notify(f"Not saved: {key} was left as the other change made it")
-
-                self.app.push_screen(
-                    ConfirmScreen(
-                        f"{key} was changed by someone else while you edited it. "
-                        "Save your version over theirs?"
-                    ),
-                    answer,
-                )
-                return
-            save(result)
-
-        from ..modals.card_form import CardForm
-
-        self.app.push_screen(
-            CardForm(self.columns, card=card, hours_per_day=self.pmo.hours_per_day), done
-        )
+    def action_open(self) -> None:
+        doc = self._need_card()
+        if doc is not None:
+            self.pmo.open_card(str(doc["key"]))
 
     # ------------------------------------------------------------------ filter
     async def action_filter(self) -> None:

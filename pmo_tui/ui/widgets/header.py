@@ -8,7 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ...core.board import LONG_TIMER
+from ...core.model import long_running
+from ...core.parse import format_clock
 from ...core.text import display
 
 
@@ -55,10 +56,10 @@ class PmoHeader(Static):
         running = board.running()
         if running is not None:
             spent = running.minutes(now)
-            long = now - running.start > LONG_TIMER
+            long = long_running(running, now)
             flag = " (over 10 h!)" if long else ""
             right.append(
-                f"⏱ {display(running.card)} {spent // 60}:{spent % 60:02d}{flag}",
+                f"⏱ {display(running.card)} {format_clock(spent)}{flag}",
                 "bold reverse" if long else "bold",
             )
             right.append("  ")

@@ -25,6 +25,7 @@ from ..core.storage.jsonfile.store import Signature, Store, file_signature
 from ..core.text import display
 from .messages import DataChanged
 from .screens.board import BoardScreen
+from .screens.timesheet import TimesheetScreen
 from .session import Local, UiSession
 from .themes import load_themes
 from .writer import Job
@@ -40,7 +41,7 @@ def _commands() -> type[Any]:
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
-    MODES = {"board": BoardScreen}
+    MODES = {"board": BoardScreen, "timesheet": TimesheetScreen}
     DEFAULT_MODE = "board"
     COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
@@ -57,7 +58,15 @@ class PmoApp(App[None]):
                 show=False,
                 tooltip=f"The {name.lower()} (not built yet)",
             )
-            for n, name in enumerate(("Backlog", "Sprints", "Timesheet", "Burndown"), start=2)
+            for n, name in ((2, "Backlog"), (3, "Sprints"), (5, "Burndown"))
+        ),
+        Binding(
+            "4",
+            "switch_mode('timesheet')",
+            "Timesheet",
+            id="app.timesheet",
+            show=False,
+            tooltip="The timesheet: a week of time by card and day",
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),

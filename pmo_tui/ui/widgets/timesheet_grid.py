@@ -142,7 +142,13 @@ class TimesheetGrid(Widget, can_focus=False):
 
     # ---------------------------------------------------------------- drawing
     def _style(self, name: str) -> Style:
+        """A part's own colours, laid over the line's."""
         return self.get_component_rich_style(name, partial=True)
+
+    def _solid(self, name: str) -> Style:
+        """A part with a translucent background (the cursor): Textual blends it over the
+        widget's background only in the full style (a partial one would lose the alpha)."""
+        return self.get_component_rich_style(name, partial=False)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -203,7 +209,7 @@ class TimesheetGrid(Widget, can_focus=False):
         elif muted:
             base += self._style("timesheet--muted")
         if cursor:
-            base += self._style("timesheet--cursor-row")
+            base += self._solid("timesheet--cursor-row")
         segs: list[Segment] = [Segment(" ", base)]
         key_style = base
         if row is not None:
@@ -221,7 +227,7 @@ class TimesheetGrid(Widget, can_focus=False):
             if head and model.days and model.days[i].weekday() not in self.work_days:
                 style += self._style("timesheet--weekend")
             if cursor and i == self.col:
-                style += self._style("timesheet--cursor")
+                style += self._solid("timesheet--cursor")
             segs.append(Segment(f"{text:>{CELL}}", style))
             segs.append(Segment(" ", base))
         total_style = base

@@ -340,6 +340,7 @@ async def test_t_starts_and_stops_the_rows_timer_and_it_ticks(
         screen = await ready(pilot)
         running = [e for e in tables(sheet_db)["time_entries"].values() if e["end"] is None]
         assert [(e["card"], e["user"]) for e in running] == [("PMO-1", USER)]
+        assert any("Started a timer on PMO-1" in n.message for n in app._notifications)
         assert "⏱" in line(screen, "PMO-1")
         clock.advance(minutes=25)
         screen.tick()
@@ -355,6 +356,7 @@ async def test_t_starts_and_stops_the_rows_timer_and_it_ticks(
         assert all(e["end"] for e in stopped)
         assert "0:30" in line(screen, "PMO-1").split()
         assert "⏱" not in line(screen, "PMO-1")
+        assert any("stopped timer on PMO-1 (0:30)" in n.message for n in app._notifications)
 
 
 async def test_E_writes_a_csv_whose_numbers_are_the_grids(

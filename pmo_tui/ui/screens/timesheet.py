@@ -400,7 +400,7 @@ class TimesheetScreen(Screen[None]):
         shown = found[: ENTRY_LINES - 1]
         for doc, minutes in shown:
             out.append("\n")
-            out.append(f"   {self._span_text(doc, day)}  {parse.format_clock(minutes):>6}  ")
+            out.append(f"   {self._span_text(doc, day):<11}  {parse.format_clock(minutes):>6}  ")
             out.append(display(str(doc.get("user") or "")), "bold")
             note = str(doc.get("note") or "")
             if note:
@@ -465,7 +465,13 @@ class TimesheetScreen(Screen[None]):
             self.notify("No card row here: n logs time on a card", timeout=3)
             return
         key = row.card
-        self.pmo.submit(f"timer on {key}", lambda: timers.toggle_timer(self._session(), key))
+        mine = self.pmo.board.running()
+        stopping = mine is not None and mine.card == key
+        # Stopping is announced by the use case ("stopped timer on PMO-12 (0:25)").
+        said = None if stopping else f"Started a timer on {key} (u undoes)"
+        self.pmo.submit(
+            f"timer on {key}", lambda: timers.toggle_timer(self._session(), key), announce=said
+        )
 
     def action_log(self) -> None:
         from ..modals.entry_form import LogEntryForm

@@ -38,6 +38,18 @@ def _commands() -> type[Any]:
     return PmoCommands
 
 
+def _not_built(n: int, name: str) -> Binding:
+    """Keys 2-5 until their screens exist."""
+    return Binding(
+        str(n),
+        f"not_built('{name}')",
+        name,
+        id=f"app.{name.lower()}",
+        show=False,
+        tooltip=f"The {name.lower()} (not built yet)",
+    )
+
+
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
@@ -49,17 +61,7 @@ class PmoApp(App[None]):
         Binding(
             "1", "switch_mode('board')", "Board", id="app.board", show=False, tooltip="The board"
         ),
-        *(
-            Binding(
-                str(n),
-                f"not_built('{name}')",
-                name,
-                id=f"app.{name.lower()}",
-                show=False,
-                tooltip=f"The {name.lower()} (not built yet)",
-            )
-            for n, name in ((2, "Backlog"), (3, "Sprints"), (5, "Burndown"))
-        ),
+        *(_not_built(n, name) for n, name in ((2, "Backlog"), (3, "Sprints"))),
         Binding(
             "4",
             "switch_mode('timesheet')",
@@ -68,6 +70,7 @@ class PmoApp(App[None]):
             show=False,
             tooltip="The timesheet: a week of time by card and day",
         ),
+        _not_built(5, "Burndown"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),
         Binding(

@@ -573,7 +573,7 @@ class TimesheetScreen(Screen[None]):
         by_id = {str(e["id"]): e for e, _ in mine}
         options = []
         for e, m in mine:
-            label = Text(f"{self._span_text(e, day)}  {parse.format_clock(m):>6}  ")
+            label = Text(f"{self._span_text(e, day):<11}  {parse.format_clock(m):>6}  ")
             label.append(display(str(e.get("note") or "")))
             options.append((str(e["id"]), label))
 

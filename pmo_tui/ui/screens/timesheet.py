@@ -278,6 +278,9 @@ class TimesheetScreen(Screen[None]):
         result = self.computed
         if result is None or not result.running or self._loading:
             return
+        shown = {r.card for r in self.rows}
+        if not any(card in shown for card in result.running.values()):
+            return  # the running entry is in another week
         now = self.pmo.now()
         if int(now.timestamp()) // 60 != int(result.now.timestamp()) // 60:
             self.recompute()

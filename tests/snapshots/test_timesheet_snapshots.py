@@ -52,7 +52,7 @@ def test_timesheet_120x40(snap_compare: SnapCompare, demo_app: Callable[[], PmoA
 def test_timesheet_everyone_120x40(
     snap_compare: SnapCompare, demo_app: Callable[[], PmoApp]
 ) -> None:
-    """`w` twice: the picker of users, escape... then everyone via `w` from a user."""
+    """`w` (the picker of users), enter (the first one), `w` again: everyone."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await _sheet(pilot, "w", "enter", "w")

@@ -103,6 +103,40 @@ class Timed(PmoApp):
 Timed(sys.argv[1], user="bench", poll_interval=0).run(headless=True, size=(120, 40))
 """
 
+TIMESHEET = r"""
+import os, resource, sys, time
+from datetime import UTC, datetime
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+from pmo_tui.ui.app import PmoApp
+from pmo_tui.ui.screens.timesheet import TimesheetScreen
+class Everyone(TimesheetScreen):
+    def __init__(self):
+        super().__init__()
+        self.who = "everyone"
+class Timed(PmoApp):
+    # The app opens on the timesheet (key 4) for everyone, in the week of the data
+    # (generate.py's --now); the frame counts once the worker's sheet is drawn.
+    MODES = {**PmoApp.MODES, "timesheet": Everyone}
+    DEFAULT_MODE = "timesheet"
+    def on_mount(self):
+        super().on_mount()
+        self.set_timer(0.001, self.check)
+    def check(self):
+        screen = self.screen
+        if getattr(screen, "computed", None) is not None and not screen._loading:
+            self.call_after_refresh(self.done)
+        else:
+            self.set_timer(0.005, self.check)
+    def done(self):
+        rows = len(self.screen.rows)
+        print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, rows)
+        self.exit()
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+Timed(sys.argv[1], user="bench", poll_interval=0, clock=lambda: NOW).run(
+    headless=True, size=(120, 40)
+)
+"""
+
 MOVE = r"""
 import asyncio, os, statistics, sys, time
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
@@ -174,8 +208,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--moves", type=int, default=20)
+    parser.add_argument(
+        "--timesheet-only", action="store_true", help="only the timesheet screen's first frame"
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    if args.timesheet_only:
+        print("\n".join(timesheet_rows(args.runs)))
+        return
     rows = []
     run_child(BARE)  # warm-up: fills the bytecode cache
     bare = [run_child(BARE) for _ in range(args.runs)]
@@ -262,10 +302,38 @@ def main() -> None:
         f"({'ok' if float(results['1k'][2][0]) < 30 else 'MISSED'}). For scale (issue 3): "
         "kanban-tui needs about 8 s and 490 MB to open 1,000 tasks and about 13 s to move one.",
     ]
+    lines += [
+        "",
+        "Timesheet screen: launch of a fresh process to the first painted week grid (opened "
+        "on the timesheet, everyone, the data's week; the sheet is computed on a worker "
+        f"thread), median and min of {args.runs}.",
+        "",
+        "| screen | first frame median ms | min ms | peak RSS MB | rows |",
+        "|---|---|---|---|---|",
+        *timesheet_rows(args.runs),
+    ]
     text = "\n".join(lines)
     print(text)
     if args.write:
         replace_section("## App (bench/app_bench.py)", text)
+
+
+def timesheet_rows(runs: int) -> list[str]:
+    out = []
+    for size in ("1k", "10k"):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "pmo.json"
+            shutil.copy(ensure_data(size), copy)
+            run_child(TIMESHEET, str(copy))  # warm-up
+            timed = [run_child(TIMESHEET, str(copy)) for _ in range(runs)]
+            med = statistics.median(t for t, _ in timed)
+            low = min(t for t, _ in timed)
+            mb = max(int(extra[0]) for _, extra in timed) / 1024
+            out.append(
+                f"| pmo timesheet screen, {size} cards | {med:.0f} | {low:.0f} | {mb:.0f} "
+                f"| {timed[0][1][1]} |"
+            )
+    return out
 
 
 if __name__ == "__main__":

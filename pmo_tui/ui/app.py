@@ -26,6 +26,7 @@ from ..core.text import display
 from .messages import DataChanged
 from .screens.backlog import BacklogScreen
 from .screens.board import BoardScreen
+from .screens.timesheet import TimesheetScreen
 from .session import Local, UiSession
 from .themes import load_themes
 from .writer import Job
@@ -46,10 +47,27 @@ def _commands() -> type[Any]:
     return PmoCommands
 
 
+def _not_built(n: int, name: str) -> Binding:
+    """Keys 2-5 until their screens exist."""
+    return Binding(
+        str(n),
+        f"not_built('{name}')",
+        name,
+        id=f"app.{name.lower()}",
+        show=False,
+        tooltip=f"The {name.lower()} (not built yet)",
+    )
+
+
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
-    MODES = {"board": BoardScreen, "backlog": BacklogScreen, "burndown": _burndown_screen}
+    MODES = {
+        "board": BoardScreen,
+        "backlog": BacklogScreen,
+        "timesheet": TimesheetScreen,
+        "burndown": _burndown_screen,
+    }
     DEFAULT_MODE = "board"
     COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
@@ -65,16 +83,14 @@ class PmoApp(App[None]):
             show=False,
             tooltip="The backlog: planned sprints and unplanned cards",
         ),
-        *(
-            Binding(
-                str(n),
-                f"not_built('{name}')",
-                name,
-                id=f"app.{name.lower()}",
-                show=False,
-                tooltip=f"The {name.lower()} (not built yet)",
-            )
-            for n, name in enumerate(("Sprints", "Timesheet"), start=3)
+        _not_built(3, "Sprints"),
+        Binding(
+            "4",
+            "switch_mode('timesheet')",
+            "Timesheet",
+            id="app.timesheet",
+            show=False,
+            tooltip="The timesheet: a week of time by card and day",
         ),
         Binding(
             "5",

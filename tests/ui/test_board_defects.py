@@ -251,7 +251,7 @@ async def test_palette_lists_pmo_commands_before_textual_ones(
 async def test_keys_three_to_five_say_not_built_yet(small: SmallBoard, make_app: MakeApp) -> None:
     app = make_app(small.path)
     async with run(app) as pilot:
-        for key, name in [("3", "Sprints"), ("4", "Timesheet")]:
+        for key, name in [("3", "Sprints")]:
             await pilot.press(key)
             assert f"{name}: not built yet" in notes(app)
         assert isinstance(app.screen, BoardScreen)
@@ -259,6 +259,13 @@ async def test_keys_three_to_five_say_not_built_yet(small: SmallBoard, make_app:
         await pilot.press("5")  # built: the Burndown screen, and 1 comes back to the board
         await pilot.pause()
         assert type(app.screen).__name__ == "BurndownScreen"
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert cursor(app) == ("PMO-1", 0)
+        await pilot.press("4")  # the timesheet is built; 1 comes back to the board
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TimesheetScreen"
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

@@ -185,6 +185,36 @@ def toggle_timer(s: Session, text: str) -> Change:
         return start_timer(s, key)
 
 
+def plan_log(
+    s: Session,
+    text: str,
+    minutes: int | None = None,
+    *,
+    on: date | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> tuple[str, datetime, datetime]:
+    """Where :func:`log_time` would put an entry, with every one of its checks, writing
+    nothing (the timesheet screen's form calls it to say what is wrong at the field):
+    (card key, start, end)."""
+    key = s.resolve_key(text)
+    now = s.clock()
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise UseCaseError("give both --from and --to")
+        if end <= start:
+            raise UseCaseError(
+                f"--to {parse.format_time(end)} is not after --from {parse.format_time(start)}"
+            )
+        _check_not_future(s, end, "end")
+    else:
+        if not minutes or minutes <= 0:
+            raise UseCaseError("the duration must be more than 0 minutes")
+        start, end = place(s, minutes, on or now.astimezone().date(), now)
+    check_overlap(s, start, end)
+    return key, start, end
+
+
 def log_time(
     s: Session,
     text: str,
@@ -198,21 +228,7 @@ def log_time(
     """A finished entry: a duration on a day, or an explicit start and end."""
     note_text = validate.note(note)
     with s.storage.transaction():
-        key = s.resolve_key(text)
-        now = s.clock()
-        if start is not None or end is not None:
-            if start is None or end is None:
-                raise UseCaseError("give both --from and --to")
-            if end <= start:
-                raise UseCaseError(
-                    f"--to {parse.format_time(end)} is not after --from {parse.format_time(start)}"
-                )
-            _check_not_future(s, end, "end")
-        else:
-            if not minutes or minutes <= 0:
-                raise UseCaseError("the duration must be more than 0 minutes")
-            start, end = place(s, minutes, on or now.astimezone().date(), now)
-        check_overlap(s, start, end)
+        key, start, end = plan_log(s, text, minutes, on=on, start=start, end=end)
         entry = {
             "id": s.storage.reserve_id("time_entries"),
             "card": key,
@@ -269,3 +285,96 @@ def place(s: Session, minutes: int, day: date, now: datetime) -> tuple[datetime,
                 "log it over several days or with --from/--to"
             )
     return start, start + length
+
+
+def _own_entry(s: Session, entry_id: int | str) -> Doc:
+    doc = s.storage.get("time_entries", str(entry_id))
+    if doc is None:
+        raise UseCaseError(f"no time entry {entry_id}")
+    if doc.get("user") != s.user:
+        raise UseCaseError(f"time entry {entry_id} is {doc.get('user')}'s: only they can change it")
+    return doc
+
+
+KEEP = object()  # edit_entry: leave the end as it is
+_KEEP = KEEP
+
+
+def plan_edit(
+    s: Session,
+    entry_id: int | str,
+    *,
+    start: datetime | None = None,
+    end: datetime | object | None = _KEEP,
+    note: str | None = None,
+) -> tuple[Doc, Doc]:
+    """What :func:`edit_entry` would write, with all its checks, writing nothing:
+    (the entry, the fields that change)."""
+    note_text = validate.note(note) if note is not None else None
+    doc = _own_entry(s, entry_id)
+    old_start = parse_iso(doc["start"])
+    old_end = parse_iso(doc["end"]) if doc.get("end") else None
+    new_start = old_start if start is None else start.replace(microsecond=0)
+    if end is _KEEP:
+        new_end = old_end
+    else:
+        assert end is None or isinstance(end, datetime)
+        new_end = None if end is None else end.replace(microsecond=0)
+        if new_end is None and old_end is not None:
+            raise UseCaseError("a finished entry needs an end")
+    _check_not_future(s, new_start, "start")
+    if new_end is not None:
+        _check_not_future(s, new_end, "end")
+        if new_end <= new_start:
+            raise UseCaseError(
+                f"--to {parse.format_time(new_end)} is not after "
+                f"--from {parse.format_time(new_start)}"
+            )
+    check_overlap(s, new_start, new_end, ignore={doc["id"]})
+    fields: Doc = {}
+    if new_start != old_start:
+        fields["start"] = iso(new_start)
+    if new_end != old_end:
+        fields["end"] = None if new_end is None else iso(new_end)
+    if note_text is not None and note_text != (doc.get("note") or ""):
+        fields["note"] = note_text
+    if not fields:
+        raise NothingToDo(f"time entry {entry_id} is unchanged")
+    return doc, fields
+
+
+def edit_entry(
+    s: Session,
+    entry_id: int | str,
+    *,
+    start: datetime | None = None,
+    end: datetime | object | None = _KEEP,
+    note: str | None = None,
+) -> Change:
+    """Change one of my entries: its start, its end (a finished entry keeps one; a running
+    one may stay running) and/or its note.  The rules are the timers': nothing in the
+    future, the end after the start, no overlap with my other entries (the same messages
+    as `pmo log`).  The change is a field patch, so undo is compare-and-set."""
+    with s.storage.transaction():
+        doc, fields = plan_edit(s, entry_id, start=start, end=end, note=note)
+        patch = update_row(s, "time_entries", str(doc["id"]), fields)
+    return Change(f"edit time entry on {doc['card']}", [patch], [], str(doc["card"]))
+
+
+def delete_entry(s: Session, entry_id: int | str) -> Change:
+    """Delete one of my entries (running or not); undo puts it back as it was."""
+    with s.storage.transaction():
+        doc = _own_entry(s, entry_id)
+        s.storage.remove("time_entries", str(doc["id"]))
+    minutes = _entry_minutes(doc, s.clock())
+    return Change(
+        f"delete time entry on {doc['card']}",
+        [Patch("time_entries", str(doc["id"]), dict(doc), None)],
+        [f"deleted {parse.format_duration(minutes)} on {doc['card']} (u undoes)"],
+        str(doc["card"]),
+    )
+
+
+def _entry_minutes(doc: Doc, now: datetime) -> int:
+    start, end = _span(doc, now)
+    return max(0, int((end - start).total_seconds() // 60))

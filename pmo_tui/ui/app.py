@@ -25,6 +25,7 @@ from ..core.storage.jsonfile.store import Signature, Store, file_signature
 from ..core.text import display
 from .messages import DataChanged
 from .screens.board import BoardScreen
+from .screens.sprint import SprintScreen
 from .session import Local, UiSession
 from .themes import load_themes
 from .writer import Job
@@ -40,13 +41,21 @@ def _commands() -> type[Any]:
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
-    MODES = {"board": BoardScreen}
+    MODES = {"board": BoardScreen, "sprint": SprintScreen}
     DEFAULT_MODE = "board"
     COMMANDS = {_commands}  # pmo's provider also lists Textual's commands, after its own
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding(
             "1", "switch_mode('board')", "Board", id="app.board", show=False, tooltip="The board"
+        ),
+        Binding(
+            "3",
+            "switch_mode('sprint')",
+            "Sprints",
+            id="app.sprints",
+            show=False,
+            tooltip="The sprints: plan, start, close",
         ),
         *(
             Binding(
@@ -57,7 +66,7 @@ class PmoApp(App[None]):
                 show=False,
                 tooltip=f"The {name.lower()} (not built yet)",
             )
-            for n, name in enumerate(("Backlog", "Sprints", "Timesheet", "Burndown"), start=2)
+            for n, name in (("2", "Backlog"), ("4", "Timesheet"), ("5", "Burndown"))
         ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="All keys"),
         Binding("u", "undo", "Undo", id="app.undo", tooltip="Undo the last change"),

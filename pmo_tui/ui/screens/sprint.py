@@ -54,7 +54,8 @@ class SprintList(Static):
         "sprint-list--meta",
     }
 
-    def show(self, rows: list[Doc], chosen: int | None) -> None:
+    def show(self, rows: list[Doc], chosen: int | None, width: int = 0) -> None:
+        """``width``: the cursor's colour runs the whole width of the list."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if not rows:
             text.append("No sprints yet.\nn plans the first one.", self._style("meta"))
@@ -66,6 +67,7 @@ class SprintList(Static):
             line.append(f" {STATE_MARK.get(state, ' ')} ", self._style(state))
             line.append(display(str(row["name"])), "bold")
             line.append(f"  {state}", self._style(state))
+            line.pad_right(width - line.cell_len)
             text.append_text(line)
             text.append("\n")
             # month and day here (the detail shows the years)
@@ -76,6 +78,7 @@ class SprintList(Static):
             left = row.get("days_left")
             if state != "closed" and left is not None:
                 meta.append(f"  {left}d", self._style("meta"))
+            meta.pad_right(width - meta.cell_len)
             text.append_text(meta)
             if i < len(rows) - 1:
                 text.append("\n")
@@ -95,9 +98,9 @@ class PointsBar(Static):
         filled = max(0, min(width, filled))
         text = Text(no_wrap=True)
         text.append("Progress  ", "bold")
-        text.append("█" * filled, self.get_component_rich_style("points-bar--done", partial=True))
+        text.append("━" * filled, self.get_component_rich_style("points-bar--done", partial=True))
         text.append(
-            "░" * (width - filled),
+            "━" * (width - filled),
             self.get_component_rich_style("points-bar--todo", partial=True),
         )
         pct = f" {done * 100 // total}%" if total else ""
@@ -140,9 +143,8 @@ class SprintScreen(Screen[None]):
         Binding(
             "pagedown",
             "scroll_detail(1)",
-            "Scroll down",
+            "More",
             id="sprint.page_down",
-            show=False,
             tooltip="Scroll the sprint's details down",
         ),
         Binding(
@@ -205,6 +207,7 @@ class SprintScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._size_side()
+        self.refresh_view()  # the list's cursor and the bar follow the width
 
     def _size_side(self) -> None:
         side = self.query_one("#sprint-side")
@@ -254,7 +257,9 @@ class SprintScreen(Screen[None]):
         else:  # gone (an undone new sprint): stay in place
             self.row_hint = min(self.row_hint, len(ids) - 1) if ids else 0
             self.chosen = ids[self.row_hint] if ids else None
-        self.query_one(SprintList).show(self.rows, self.chosen)
+        side = self.query_one("#sprint-side")
+        width = int(side.styles.width.value) if side.styles.width else 32
+        self.query_one(SprintList).show(self.rows, self.chosen, width - 1)
         self._scroll_list()
         sprint = self.chosen_sprint()
         self.summary = (

@@ -402,6 +402,8 @@ async def test_story_start_work_on_the_board_close_to_the_backlog_and_undo(
         shown = detail_text(app)
         assert "Progress" in shown and "5/14 pt 35%" in shown
         assert "+ added" in shown and "PMO-5 Add search" in shown
+        assert "✓ PMO-1 Write the login page" in shown
+        assert "· PMO-3 Plan the release" in shown
         await close_with(pilot, "backlog")
         assert_report_stored(small.path, "backlog")
         assert_report_shown(app, "the backlog")

@@ -340,7 +340,8 @@ class SprintScreen(Screen[None]):
             text.append(f"\n          {_plural(int(left), 'work day')} left")
         cap, committed = doc.get("capacity"), doc.get("committed")
         text.append("\nCapacity  ", "bold")
-        text.append(f"{_pts(cap)} pt, committed {_pts(committed)} pt")
+        text.append("none" if cap is None else f"{_pts(cap)} pt")
+        text.append(f", committed {_pts(committed)} pt")
         if isinstance(cap, int) and isinstance(committed, int) and committed > cap:
             text.append("\n          ")
             text.append(f"over capacity by {committed - cap} pt", "bold reverse")
@@ -357,7 +358,7 @@ class SprintScreen(Screen[None]):
             cards = list(doc.get("cards") or [])
             text.append(f"Scope     {_plural(len(cards), 'card')}, {doc.get('scope', 0)} pt")
             if not cards:
-                text.append("\n          (the backlog's s puts cards in a sprint)")
+                text.append("\n          (fill it from the backlog: 2, s)")
             for key, title in self._titles(cards[:30]).items():
                 text.append(f"\n  {display(key)} ", "bold")
                 text.append(display(title))
@@ -373,8 +374,8 @@ class SprintScreen(Screen[None]):
         rows = [r for r in rows if r[2].get("cards")]
         if not rows:
             text.append("No scope change since the start", "bold")
-            return text
-        text.append("Scope changes since the start", "bold")
+        else:
+            text.append("Scope changes since the start", "bold")
         for name, label, part in rows:
             keys = [str(k) for k in part["cards"]]
             points = int(part.get("points") or 0)
@@ -383,7 +384,23 @@ class SprintScreen(Screen[None]):
             for key, title in self._titles(keys).items():
                 text.append(f"\n  {display(key)} ", "bold")
                 text.append(display(title))
+        if doc["state"] == "active":
+            self._cards_in_scope(text, [str(k) for k in doc.get("cards") or []])
         return text
+
+    def _cards_in_scope(self, text: Text, keys: list[str], limit: int = 40) -> None:
+        """The active sprint's cards now, the done ones ticked."""
+        s = self.core
+        done = {c.id for c in s.project().columns if c.role == "done"}
+        text.append(f"\n\nCards     {_plural(len(keys), 'card')}", "bold")
+        for key in keys[:limit]:
+            doc = s.storage.card(key) or {}
+            finished = doc.get("status") in done
+            text.append("\n  ✓ " if finished else "\n  · ", "bold" if finished else "dim")
+            text.append(f"{display(key)} ", "bold")
+            text.append(display(str(doc.get("title") or "")), "dim" if finished else "")
+        if len(keys) > limit:
+            text.append(f"\n  … and {len(keys) - limit} more")
 
     def _report(self, sprint: Sprint, stored: Doc) -> Text:
         from ..modals.close_sprint import report_text

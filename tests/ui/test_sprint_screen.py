@@ -299,6 +299,35 @@ async def test_edit_fills_the_form_and_saves_the_changed_fields(
         assert sprints_in_file(small.path)["Sprint 1"]["capacity"] == 12
 
 
+async def test_a_closed_sprint_keeps_its_dates_and_capacity_its_name_changes(
+    small: SmallBoard, make_app: MakeApp, clock: Any
+) -> None:
+    plan_and_fill(small.path, clock)
+    sprints.close_sprint(
+        Board(Store(small.path), USER, clock=clock).session, "Sprint 1", carry_over="backlog"
+    )
+    app = make_app(small.path)
+    async with run(app) as pilot:
+        await open_sprints(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SprintForm)
+        for name in ("start", "end", "length", "capacity"):
+            assert form.query_one(f"#f-{name}", Input).disabled, name
+        assert "closed: only its name and goal change" in screen_text(app)
+        await type_into(pilot, "goal", "Login, at last")
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = sprints_in_file(small.path)["Sprint 1"]
+        assert (stored["goal"], stored["capacity"], stored["end"]) == (
+            "Login, at last",
+            12,
+            "2026-11-27",
+        )
+        assert stored["report"]["completed"]["points"] == 5
+
+
 # ------------------------------------------------------------------------- start
 async def test_start_then_a_second_start_is_refused_with_the_reason(
     small: SmallBoard, make_app: MakeApp, clock: Any

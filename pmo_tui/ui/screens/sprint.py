@@ -605,12 +605,12 @@ def _edit_sprint(s: Session, sid: str, fields: Doc, clear_capacity: bool) -> Cha
     ``pmo sprint edit --capacity none``)."""
     from ...core.usecases.records import update_row
 
-    change = sprint_cases.edit_sprint(s, sid, **fields) if fields else Change("edit sprint", [])
     if not clear_capacity:
-        return change
-    with s.storage.transaction():
+        return sprint_cases.edit_sprint(s, sid, **fields)
+    with s.storage.transaction():  # one write: both parts or neither (one undo)
+        change = sprint_cases.edit_sprint(s, sid, **fields) if fields else Change("", [])
         sprint = s.resolve_sprint(sid)
         if sprint.state == "closed":
             raise UseCaseError(f"sprint {sprint.name} is closed: its capacity cannot change")
         patch = update_row(s, "sprints", sid, {"capacity": None})
-    return Change(change.label, [*change.patches, patch], change.notes)
+    return Change(f"edit sprint {sprint.name}", [*change.patches, patch], change.notes)

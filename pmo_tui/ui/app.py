@@ -26,6 +26,7 @@ from ..core.text import display
 from .messages import DataChanged
 from .screens.backlog import BacklogScreen
 from .screens.board import BoardScreen
+from .screens.sprint import SprintScreen
 from .screens.timesheet import TimesheetScreen
 from .session import Local, UiSession
 from .themes import load_themes
@@ -47,24 +48,13 @@ def _commands() -> type[Any]:
     return PmoCommands
 
 
-def _not_built(n: int, name: str) -> Binding:
-    """Keys 2-5 until their screens exist."""
-    return Binding(
-        str(n),
-        f"not_built('{name}')",
-        name,
-        id=f"app.{name.lower()}",
-        show=False,
-        tooltip=f"The {name.lower()} (not built yet)",
-    )
-
-
 class PmoApp(App[None]):
     CSS_PATH = str(Path(__file__).with_name("pmo.tcss"))  # absolute: subclasses work too
     TITLE = "pmo"
     MODES = {
         "board": BoardScreen,
         "backlog": BacklogScreen,
+        "sprint": SprintScreen,
         "timesheet": TimesheetScreen,
         "burndown": _burndown_screen,
     }
@@ -83,7 +73,14 @@ class PmoApp(App[None]):
             show=False,
             tooltip="The backlog: planned sprints and unplanned cards",
         ),
-        _not_built(3, "Sprints"),
+        Binding(
+            "3",
+            "switch_mode('sprint')",
+            "Sprints",
+            id="app.sprints",
+            show=False,
+            tooltip="The sprints: plan, start, close",
+        ),
         Binding(
             "4",
             "switch_mode('timesheet')",
@@ -324,10 +321,6 @@ class PmoApp(App[None]):
         self.session.forget_history()
         self.redraw(project_switched=True)
         self.notify(f"Project {display(key)}", timeout=2, markup=False)
-
-    def action_not_built(self, name: str) -> None:
-        """Keys 2-5 until their screens exist: say so, stay on the board."""
-        self.notify(f"{name}: not built yet", timeout=3, markup=False)
 
     def deliver_screenshot(
         self,

@@ -17,6 +17,7 @@ from ui_helpers import (
     fast_keys,
     notes,
     pmo_cli_async,
+    screen_text,
     settle,
     tables,
     wait_for,
@@ -344,9 +345,13 @@ async def test_enter_opens_the_card_and_edit_saves(small: SmallBoard, make_app: 
         await open_backlog(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, CardForm)
+        from pmo_tui.ui.screens.card_detail import CardDetailScreen
+
+        assert isinstance(app.screen, CardDetailScreen)  # the card detail, over the backlog
+        assert "PMO-1" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, CardForm)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import chain
 from typing import Any
 
+from rich.containers import Lines
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
@@ -106,18 +108,23 @@ class CardList(ScrollView, can_focus=False):
         self.refresh()
 
     def scroll_to_cursor(self) -> None:
+        """Scroll by whole cards so the cursor's card is in view and never cut.  Scrolled
+        down, the first line shown is the blank line above a card: "▲ 2 more" takes it;
+        the last line is kept for "▼ 3 more"."""
         if self.cursor is None:
             return
         card = self.card_height
-        top = self.cursor * card
         height = self.scrollable_content_region.height or self.size.height
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + card > self.scroll_y + height - 1:
-            # Scroll by whole cards so the top card is never cut in half; the last line
-            # is kept for "▼ 3 more".
-            first = self.cursor - max(1, (height - 1) // card) + 1
-            self.scroll_to(y=max(0, first) * card, animate=False, immediate=True)
+        y = int(self.scroll_y)
+        first = (y + 1) // card if y > 0 else 0
+        if self.cursor < first:
+            first = self.cursor
+        elif self.cursor * card + card - 1 - (first * card - 1 if first else 0) > height - 1:
+            first = max(1, -(-(self.cursor * card + card - height + 1) // card))
+            first = min(first, self.cursor)
+        else:
+            return
+        self.scroll_to(y=first * card - 1 if first else 0, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._cache.clear()
@@ -132,10 +139,10 @@ class CardList(ScrollView, can_focus=False):
         index, row = divmod(line, card)
         width = self.scrollable_content_region.width or self.size.width
         height = self.size.height
-        if y == height - 1 and len(self.cards) * card > scroll_y + height:
-            return self._more_line(len(self.cards) - (scroll_y + height - 1) // card, width)
+        if y == height - 1 and len(self.cards) * card - 1 > scroll_y + height:
+            return self._more_line(len(self.cards) - (scroll_y + height) // card, width)
         if y == 0 and scroll_y > 0:
-            return self._more_line(-(scroll_y // card), width)
+            return self._more_line(-((scroll_y + 1) // card), width)
         if index >= len(self.cards) or row == card - 1:
             blank = self._blank
             if blank is None or blank.cell_length != width:
@@ -216,7 +223,11 @@ class CardList(ScrollView, can_focus=False):
         # the title: one line on a compact card, else two
         title_lines = 1 if self.compact else 2
         title = Text(display(str(doc.get("title", ""))))
-        wrapped = title.wrap(self.app.console, inner, overflow="fold")  # long words break
+        if self.compact:
+            title.truncate(inner, overflow="ellipsis")
+            wrapped = Lines([title])
+        else:
+            wrapped = title.wrap(self.app.console, inner, overflow="fold")  # long words break
         lines = list(wrapped)[:title_lines]
         if len(wrapped) > title_lines:
             last = lines[-1]
@@ -260,6 +271,12 @@ class ColumnHeader(Static):
     hidden that way ("◀ 1 more" / "2 more ▶")."""
 
     COMPONENT_CLASSES = {"column-header--points", "column-header--muted", "column-header--cue"}
+    _args: tuple[str, str, int | None, int, int, int] | None = None
+
+    def on_resize(self) -> None:
+        if self._args is not None:
+            name, count, shown, points, left, right = self._args
+            self.show(name, count, shown, points, hidden_left=left, hidden_right=right)
 
     def show(
         self,
@@ -271,21 +288,28 @@ class ColumnHeader(Static):
         hidden_left: int = 0,
         hidden_right: int = 0,
     ) -> None:
+        self._args = (name, count, shown, points, hidden_left, hidden_right)
         muted = self.get_component_rich_style("column-header--muted", partial=True)
         cue = self.get_component_rich_style("column-header--cue", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if hidden_left:
-            text.append(f"◀ {hidden_left} ", cue)
-        text.append(name)  # bold by the column's CSS when active
-        text.append(" ")
-        text.append(count)
+        points_style = self.get_component_rich_style("column-header--points", partial=True)
+        room = (self.content_region.width or self.size.width or 80) - (
+            len(f" {hidden_right} more ▶") if hidden_right else 0
+        )
+        # Parts are dropped whole when the line is short: points first, then "· 3 shown".
+        optional: list[list[tuple[str, Style]]] = []
         if shown is not None:
-            text.append(f" · {shown} shown", muted)
+            optional.append([(f" · {shown} shown", muted)])
         if points:
-            text.append(" · ", muted)
-            text.append(
-                f"{points}pt", self.get_component_rich_style("column-header--points", partial=True)
-            )
+            optional.append([(" · ", muted), (f"{points}pt", points_style)])
+        lead = [(f"◀ {hidden_left} more ", cue)] if hidden_left else []
+        parts = [*lead, (name, Style()), (f" {count}", Style())]
+        while (
+            optional and sum(len(t) for t, _ in parts + list(chain.from_iterable(optional))) > room
+        ):
+            optional.pop()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for chunk, chunk_style in parts + list(chain.from_iterable(optional)):
+            text.append(chunk, chunk_style)
         if not hidden_right:
             self.update(text)
             return

@@ -18,7 +18,18 @@ def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tu
     app = screen.app
     local: dict[str, list[str]] = {}
     glob: dict[str, list[str]] = {}
-    for active in screen.active_bindings.values():
+    declared = [
+        b.id
+        for node in (type(screen), type(app))
+        for b in node.BINDINGS
+        if isinstance(b, Binding) and b.id
+    ]
+    rank = {bid: i for i, bid in enumerate(declared)}
+    # In declaration order, whatever a remap did to the order of the active bindings.
+    actives = sorted(
+        screen.active_bindings.values(), key=lambda a: rank.get(a.binding.id or "", len(rank))
+    )
+    for active in actives:
         binding = active.binding
         if not binding.description or not binding.id:  # ours all have ids; skip Textual's
             continue

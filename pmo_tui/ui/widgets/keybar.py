@@ -7,6 +7,7 @@ almost nothing.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 
@@ -38,14 +39,27 @@ class KeyBar(Static):
         app = self.app
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         label_style = self.get_component_rich_style("keybar--label", partial=True)
-        items: list[tuple[int, str, str]] = []  # (keep order: higher stays longer, key, label)
+        # Declaration order (the screen's keys, then the app's), whatever a remap did to
+        # the order of the active bindings: it decides what is shown and dropped first.
+        declared = [
+            b.id
+            for node in (type(self.screen), type(app))
+            for b in node.BINDINGS
+            if isinstance(b, Binding) and b.id
+        ]
+        rank = {bid: i for i, bid in enumerate(declared)}
+        found: list[tuple[int, Binding]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keep = 1000 if binding.action in self.ESSENTIAL else 500 - len(items)
+            found.append((rank.get(binding.id or "", len(rank)), binding))
+        found.sort(key=lambda item: item[0])
+        items: list[tuple[int, str, str]] = []  # (keep: higher stays longer, key, label)
+        for position, binding in found:
+            keep = 1000 if binding.action in self.ESSENTIAL else 500 - position
             items.append((keep, app.get_key_display(binding), binding.description))
         items.append((100, "^p", "commands"))
         width = self.size.width or app.size.width

@@ -213,12 +213,14 @@ async def test_five_columns_scroll_sideways_with_cues(db: Path, make_app: MakeAp
         await pilot.pause()
         first = screen_text(app).splitlines()[1]
         assert "1 more ▶" in first, first
+        assert "Backlog" in first and "Done" not in first
         for _ in range(4):
             await pilot.press("l")
         await pilot.pause()
         first = screen_text(app).splitlines()[1]
         assert "◀ 1 more" in first, first
         assert "more ▶" not in first
+        assert "Done" in first and "Backlog" not in first  # scrolled, not just relabelled
 
 
 async def test_help_scrolls_and_says_there_is_more(small: SmallBoard, make_app: MakeApp) -> None:

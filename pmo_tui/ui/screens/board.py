@@ -399,7 +399,7 @@ class BoardScreen(Screen[None]):
         self.first_column = first
         holder = self.query_one("#columns", Horizontal)
         step = int(views[0].styles.width.value) + 1 if views[0].styles.width else 0
-        holder.scroll_to(x=first * step, animate=False, immediate=True)
+        holder.scroll_to(x=first * step, animate=False, immediate=True, force=True)
         last = min(len(views), first + fit) - 1
         for i, view in enumerate(views):
             left = first if i == first else 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from itertools import chain
 from typing import Any
 
 from rich.containers import Lines
@@ -295,20 +294,21 @@ class ColumnHeader(Static):
         room = (self.content_region.width or self.size.width or 80) - (
             len(f" {hidden_right} more ▶") if hidden_right else 0
         )
-        # Parts are dropped whole when the line is short: points first, then "· 3 shown".
-        optional: list[list[tuple[str, Style]]] = []
-        if shown is not None:
-            optional.append([(f" · {shown} shown", muted)])
-        if points:
-            optional.append([(" · ", muted), (f"{points}pt", points_style)])
+        # When the line is short the points go first; then the column's name is shortened
+        # ("In Progre… 3/3 · 1 shown"): the counts are what the header is for.
         lead = [(f"◀ {hidden_left} more ", cue)] if hidden_left else []
-        parts = [*lead, (name, Style()), (f" {count}", Style())]
-        while (
-            optional and sum(len(t) for t, _ in parts + list(chain.from_iterable(optional))) > room
-        ):
-            optional.pop()
+        rest: list[tuple[str, Style]] = [(f" {count}", Style())]
+        if shown is not None:
+            rest.append((f" · {shown} shown", muted))
+        if points:
+            with_points = [*rest, (" · ", muted), (f"{points}pt", points_style)]
+            if sum(len(t) for t, _ in [*lead, (name, muted), *with_points]) <= room:
+                rest = with_points
+        left = room - sum(len(t) for t, _ in [*lead, *rest])
+        if len(name) > left:
+            name = name[: max(1, left - 1)] + "…"
         text = Text(no_wrap=True, overflow="ellipsis")
-        for chunk, chunk_style in parts + list(chain.from_iterable(optional)):
+        for chunk, chunk_style in [*lead, (name, Style()), *rest]:
             text.append(chunk, chunk_style)
         if not hidden_right:
             self.update(text)

@@ -46,6 +46,17 @@ def run(app: PmoApp, size: tuple[int, int] = (80, 24)) -> Any:
     return app.run_test(size=size, notifications=True)
 
 
+def first_hit(app: PmoApp) -> str | None:
+    """The first entry the open command palette lists (None: no palette, or no hits)."""
+    lines = screen_text(app).splitlines()
+    for i, line in enumerate(lines):
+        if "🔎" in line:
+            for after in lines[i + 1 :]:
+                if after.strip():
+                    return after.strip()
+    return None
+
+
 # ------------------------------------------------------------------------------- themes
 def test_every_shipped_theme_is_known() -> None:
     assert set(SHIPPED) <= set(known_theme_names())
@@ -91,20 +102,22 @@ async def test_a_broken_theme_file_is_named_and_the_app_starts(
 
 
 async def test_a_theme_picked_in_the_palette_is_saved(
-    small: SmallBoard, make_app: MakeApp, own_config: Path
+    demo_db: Path, make_app: MakeApp, own_config: Path
 ) -> None:
+    """On the demo board, where a card is titled "Dark theme contrast fixes": typing
+    "theme" must still reach the Theme command first."""
     own_config.write_text("# my settings\nuser = 'alice'\n")
-    app = make_app(small.path)
+    app = make_app(demo_db)
     async with run(app) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"theme")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: first_hit(app) == "Theme", what="Theme listed first")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: first_hit(app) is not None, what="the theme list")
         await pilot.press(*"nord")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: first_hit(app) == "nord", what="nord listed first")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.theme == "nord", what="theme nord")
         await wait_for(

@@ -195,6 +195,8 @@ async def test_board_fits_80x24(small: SmallBoard, make_app: MakeApp) -> None:
         for key in ("PMO-1", "PMO-4", "PMO-6", "PMO-7"):
             assert key in text
         assert "▁" not in text and "▇" not in text  # no scrollbar pieces on the board
+        # compact cards have no due line: an overdue card says so on its key line
+        assert any("PMO-2" in line and "late" in line for line in lines), text
 
 
 async def test_footer_keeps_help_and_quit_when_narrow(small: SmallBoard, make_app: MakeApp) -> None:

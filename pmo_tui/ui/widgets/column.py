@@ -217,6 +217,10 @@ class CardList(ScrollView, can_focus=False):
             line1.append(f" {label}", style(f"card--{priority}"))
         if doc.get("key") == self.timer_card:
             line1.append(" ⏱", style("card--timer"))
+        due = doc.get("due")
+        overdue = bool(due) and str(due) < self.today.isoformat() and not doc.get("done")
+        if overdue and self.compact:  # the due line is not shown: say it here
+            line1.append(" late", style("card--overdue"))
         right = "" if doc.get("points") is None else display(f"{doc['points']}pt")
 
         # the title: one line on a compact card, else two
@@ -237,9 +241,7 @@ class CardList(ScrollView, can_focus=False):
 
         # line 4: due date first (it matters most), then assignee and tags
         line4 = Text(no_wrap=True, overflow="ellipsis")
-        due = doc.get("due")
         if due:
-            overdue = str(due) < self.today.isoformat() and not doc.get("done")
             line4.append(
                 ("overdue " if overdue else "due ") + display(str(due)[5:]) + " ",
                 style("card--overdue" if overdue else "card--meta"),

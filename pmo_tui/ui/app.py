@@ -18,7 +18,7 @@ from textual.signal import Signal
 
 from ..core.board import Board
 from ..core.change import Change
-from ..core.config import Config
+from ..core.config import DEFAULT_THEME, Config
 from ..core.errors import StoreError
 from ..core.model import Doc, utcnow
 from ..core.storage.jsonfile.store import Signature, Store, file_signature
@@ -29,7 +29,7 @@ from .screens.board import BoardScreen
 from .screens.sprint import SprintScreen
 from .screens.timesheet import TimesheetScreen
 from .session import Local, UiSession
-from .themes import load_themes
+from .theme_files import app_variable_defaults, load_themes
 from .writer import Job
 
 
@@ -142,30 +142,109 @@ class PmoApp(App[None]):
         self.data_changed: Signal[DataChanged] = Signal(self, "data-changed")
         self._theme_name = theme or (config.theme if config else None)
         self._bad_theme: str | None = None
+        self._theme_problems: list[str] = []
+        self._keymap_problems: list[str] = []
         self._choose_theme()
+        self._apply_keymap()
 
     # ------------------------------------------------------------------ set-up
     def now(self) -> datetime:
         return self._clock() if self._clock else utcnow()
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return app_variable_defaults()
+
     def _choose_theme(self) -> None:
-        # Before the first frame: changing the theme later re-applies every style.
-        for theme in load_themes():
+        """pmo's themes only (the shipped files and the user's): Textual's own are hidden,
+        since nothing checks that their colours read well with pmo's (CONTRAST_PAIRS).
+        Chosen before the first frame: changing the theme later re-applies every style."""
+        themes, self._theme_problems = load_themes()
+        for theme in themes:
             self.register_theme(theme)
-        wanted = self._theme_name or "pmo-dark"
+        wanted = self._theme_name or DEFAULT_THEME
         if wanted in self.available_themes:
             self.theme = wanted
         else:
             self._bad_theme = self._theme_name
+            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else self.theme
+        ours = {theme.name for theme in themes}
+        for name in list(self.available_themes):
+            if name not in ours and name != self.theme:
+                self.unregister_theme(name)
+
+    def bindings_by_screen(self) -> dict[str, list[tuple[str, str]]]:
+        """Every binding with an id, as (id, default keys), per screen (modals included)."""
+        from .modals.card_form import CardForm
+        from .modals.confirm import ConfirmScreen
+        from .modals.help import HelpScreen
+        from .modals.prompt import PromptScreen
+
+        def ids(node: type[Any]) -> list[tuple[str, str]]:
+            return [
+                (b.id, b.key) for b in node.BINDINGS if isinstance(b, Binding) and b.id is not None
+            ]
+
+        screens: dict[str, list[tuple[str, str]]] = {"app": ids(type(self))}
+        for name, screen in (
+            ("board", BoardScreen),
+            ("card_form", CardForm),
+            ("confirm", ConfirmScreen),
+            ("help", HelpScreen),
+            ("prompt", PromptScreen),
+        ):
+            screens[name] = ids(screen)
+        return screens
+
+    def _apply_keymap(self) -> None:
+        """The config's remaps, checked and applied before the first frame, so the footer
+        and help show the remapped keys at once."""
+        from ..core.keymap import check_keymap
+
+        keymap = dict(self.config.keymap) if self.config else {}
+        if not keymap:
+            return
+        self._keymap_problems = check_keymap(keymap, self.bindings_by_screen())
+        self.set_keymap(keymap)
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
         if self._bad_theme:
             self.notify(f"No theme {self._bad_theme!r}; using {self.theme}", severity="warning")
-        if self.config and self.config.keymap:
-            self.set_keymap(self.config.keymap)
+        for problem in self._theme_problems + self._keymap_problems:
+            self.notify(problem, severity="warning", timeout=12)
+        self._started_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.poll_interval > 0:
             self.set_interval(self.poll_interval, self._poll)
+
+    def _theme_changed(self, theme: Any) -> None:
+        """A theme picked in the palette is kept in the config file (not `--theme`)."""
+        name = str(theme.name)
+        if name == self._started_theme:
+            return
+        self._started_theme = name
+        self.run_worker(
+            lambda: self._save_theme(name), thread=True, group="save-theme", exclusive=True
+        )
+
+    def _save_theme(self, name: str) -> None:
+        from ..core.config import ConfigError, config_path
+        from ..core.config_edit import set_config_value
+        from ..core.theme_names import known_theme_names
+
+        path = config_path()
+        try:
+            set_config_value(path, "theme", name, known_themes=known_theme_names())
+        except ConfigError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"Cannot save the theme to {path}: {exc}", severity="error"
+            )
+        else:
+            if self.config is not None:
+                self.config.theme = name
+            self.call_from_thread(self.notify, f"Theme {name} saved to {path}", timeout=3)
 
     def on_unmount(self) -> None:
         """The app is closing: the writer saves what is queued, then its thread ends."""

@@ -76,11 +76,14 @@ class PmoCommands(Provider):
         matcher = self.matcher(query)
         for weight, commands in ((1.0, self._commands()), (SYSTEM_WEIGHT, self._system())):
             for text, command, help_text in commands:
-                score = matcher.match(text)
+                score = matcher.match(text) * weight
+                if weight < 1 and text.lower().startswith(query.strip().lower()):
+                    # "theme" finds Textual's "Theme" before a card titled "Dark theme…".
+                    score *= 4 / weight
                 if score > 0:
                     # highlight() reads markup: escape the text so stored text stays literal.
                     shown = matcher.highlight(escape(text))
-                    yield Hit(score * weight, shown, command, text=text, help=help_text)
+                    yield Hit(score, shown, command, text=text, help=help_text)
 
 
 def palette_class() -> type[Any]:

@@ -155,7 +155,9 @@ async def test_wip_counts_the_column_not_the_filter(small: SmallBoard, make_app:
         await pilot.press("slash")
         await fast_keys(pilot, *"Refactor")
         await pilot.pause()
-        assert column_header(app, "doing").startswith("In Progress 3/3 · 1 shown")
+        # At 100 columns the name gives way to the counts: "In Progr… 3/3 · 1 shown".
+        assert column_header(app, "doing").startswith("In Progr")
+        assert "3/3 · 1 shown" in column_header(app, "doing")
         assert column_header(app, "review").startswith("Review 1/2 · 0 shown")
 
 

@@ -273,8 +273,8 @@ async def test_markup_in_titles_is_text(markup_db: Path, make_app: MakeApp) -> N
         await pilot.pause()
         lines = column_lines(app, "todo")
         assert lines[1].startswith("▌ [@click=app.quit]boom[/]")
-        assert lines[6].startswith("▏ [bold]x[/bold]")
-        assert lines[11].startswith("▏ [/] unbalanced [red")
+        assert lines[6].startswith("  [bold]x[/bold]")  # an unselected card has no bar
+        assert lines[11].startswith("  [/] unbalanced [red")
         assert "@[b]bob[/b]" in lines[13]
         text = screen_text(app)
         for title in MARKUP_TITLES:

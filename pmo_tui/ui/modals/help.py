@@ -18,7 +18,18 @@ def binding_rows(screen: Screen[object]) -> tuple[list[tuple[str, str]], list[tu
     app = screen.app
     local: dict[str, list[str]] = {}
     glob: dict[str, list[str]] = {}
-    for active in screen.active_bindings.values():
+    declared = [
+        b.id
+        for node in (type(screen), type(app))
+        for b in node.BINDINGS
+        if isinstance(b, Binding) and b.id
+    ]
+    rank = {bid: i for i, bid in enumerate(declared)}
+    # In declaration order, whatever a remap did to the order of the active bindings.
+    actives = sorted(
+        screen.active_bindings.values(), key=lambda a: rank.get(a.binding.id or "", len(rank))
+    )
+    for active in actives:
         binding = active.binding
         if not binding.description or not binding.id:  # ours all have ids; skip Textual's
             continue
@@ -37,6 +48,19 @@ class HelpScreen(PmoModal[None]):
         Binding(
             "escape,q,question_mark", "close", "Close", id="help.close", tooltip="Close the help"
         ),
+        Binding("j,down", "scroll(1)", "Down", id="help.down", show=False, tooltip="Scroll down"),
+        Binding("k,up", "scroll(-1)", "Up", id="help.up", show=False, tooltip="Scroll up"),
+        Binding(
+            "pagedown,space",
+            "scroll(10)",
+            "Page down",
+            id="help.page_down",
+            show=False,
+            tooltip="A page down",
+        ),
+        Binding(
+            "pageup", "scroll(-10)", "Page up", id="help.page_up", show=False, tooltip="A page up"
+        ),
     ]
 
     def __init__(self, screen: Screen[object], title: str) -> None:
@@ -47,10 +71,28 @@ class HelpScreen(PmoModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
             yield Static(f"Keys: {self.title_text}", classes="dialog-title", markup=False)
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):
                 yield Static(self._table("This screen", self.local))
                 yield Static(self._table("Everywhere", self.glob))
-            yield Static("escape: close", classes="hint")
+            yield Static("escape: close", id="help-hint", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        scroller = self.query_one(VerticalScroll)
+        self.watch(scroller, "scroll_y", self._show_hint, init=False)
+        self.call_after_refresh(self._show_hint)
+
+    def _show_hint(self, *_: object) -> None:
+        """Says whether there is more below (or above), so a short terminal hides nothing
+        without saying so."""
+        scroller = self.query_one(VerticalScroll)
+        below = scroller.scroll_y < scroller.max_scroll_y
+        above = scroller.scroll_y > 0
+        more = "▼ more below · " if below else ("▲ more above · " if above else "")
+        keys = "j k scroll · " if (below or above) else ""
+        self.query_one("#help-hint", Static).update(f"{more}{keys}escape close")
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False, immediate=True)
 
     def _table(self, heading: str, rows: list[tuple[str, str]]) -> Table:
         table = Table.grid(padding=(0, 2))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -29,7 +28,7 @@ from ...core.usecases.session import Session
 from ..editing import edit_card
 from ..filtering import CardFilter
 from ..messages import DataChanged
-from ..widgets.column import CARD_HEIGHT, CardList
+from ..widgets.column import CardList, ColumnHeader, fit_columns
 from ..widgets.header import PmoHeader
 from ..widgets.keybar import KeyBar
 
@@ -49,7 +48,7 @@ class ColumnView(Vertical):
         self.column = column
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="column-header", markup=False)
+        yield ColumnHeader(classes="column-header", markup=False)
         yield CardList()
 
     @property
@@ -61,24 +60,32 @@ class ColumnView(Vertical):
         what the WIP limit counts (as the move's warning does), whatever the view shows."""
         col = self.column
         points = sum(int(d.get("points") or 0) for d in cards)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(display(col.name), "bold")
         over = over_wip(in_column, col.wip)
-        if col.wip is not None:
-            text.append(f" {in_column}/{col.wip}" + ("!" if over else ""))
-        else:
-            text.append(f" {in_column}")
-        if len(cards) != in_column:
-            text.append(f" · {len(cards)} shown")
-        if points:
-            text.append(f" · {points}pt")
-        if (text.plain, over, active) == getattr(self, "_header_shown", None):
+        count = (
+            f"{in_column}/{col.wip}" + ("!" if over else "")
+            if col.wip is not None
+            else f"{in_column}"
+        )
+        shown = len(cards) if len(cards) != in_column else None
+        hidden = (self.hidden_left, self.hidden_right)
+        state = (col.name, count, shown, points, over, active, hidden)
+        if state == getattr(self, "_header_shown", None):
             return  # unchanged: no repaint
-        self._header_shown = (text.plain, over, active)
-        header = self.query_one(".column-header", Static)
-        header.update(text)
+        self._header_shown: tuple[object, ...] | None = state
+        header = self.query_one(ColumnHeader)
+        header.show(
+            display(col.name),
+            count,
+            shown,
+            points,
+            hidden_left=self.hidden_left,
+            hidden_right=self.hidden_right,
+        )
         header.set_class(over, "over-wip")
         self.set_class(active, "active")
+
+    hidden_left = 0  # set by the board: columns hidden to the left of this one
+    hidden_right = 0
 
 
 class BoardScreen(Screen[None]):
@@ -291,18 +298,20 @@ class BoardScreen(Screen[None]):
         self._size_columns()
         self.refresh_view()
 
-    MIN_COLUMN_WIDTH = 24
+    MIN_COLUMN_WIDTH = 18
 
     def on_resize(self) -> None:
         self._size_columns()
+        self.refresh_view()
 
     def _size_columns(self) -> None:
         """Share the width between the columns; below the minimum they scroll sideways."""
         views = list(self.query(ColumnView))
         if not views:
             return
-        total = self.size.width
-        width = max(self.MIN_COLUMN_WIDTH, (total - len(views)) // len(views))
+        width, self.columns_in_view = fit_columns(
+            self.size.width, len(views), self.MIN_COLUMN_WIDTH
+        )
         for view in views:
             view.styles.width = width
 
@@ -341,6 +350,7 @@ class BoardScreen(Screen[None]):
             by_col.setdefault(str(doc.get("status")), []).append(doc)
         self.view = by_col
         self._place_cursor()
+        self._show_columns(views)
         running = board.running()
         timer_card = running.card if running else None
         for i, (col, view) in enumerate(zip(self.columns, views, strict=True)):
@@ -386,8 +396,30 @@ class BoardScreen(Screen[None]):
         if not views:
             return
         view = views[self.col_index]
-        self.query_one("#columns", Horizontal).scroll_to_widget(view, animate=False)
+        self._show_columns(views)
         view.cards.scroll_to_cursor()
+
+    first_column = 0  # the leftmost column in view when not all of them fit
+    columns_in_view = 0
+
+    def _show_columns(self, views: list[ColumnView]) -> None:
+        """Scroll sideways by whole columns so the cursor's column is in view, and tell the
+        edge columns how many are hidden beyond them."""
+        fit = self.columns_in_view or len(views)
+        first = min(self.first_column, self.col_index)
+        first = max(first, self.col_index - fit + 1, 0)
+        first = min(first, max(0, len(views) - fit))
+        self.first_column = first
+        holder = self.query_one("#columns", Horizontal)
+        step = int(views[0].styles.width.value) + 1 if views[0].styles.width else 0
+        holder.scroll_to(x=first * step, animate=False, immediate=True, force=True)
+        last = min(len(views), first + fit) - 1
+        for i, view in enumerate(views):
+            left = first if i == first else 0
+            right = len(views) - 1 - last if i == last else 0
+            if (view.hidden_left, view.hidden_right) != (left, right):
+                view.hidden_left, view.hidden_right = left, right
+                view._header_shown = None  # redraw the header with its cue
 
     @property
     def current_column(self) -> Column:
@@ -454,8 +486,10 @@ class BoardScreen(Screen[None]):
 
     def _page_size(self) -> int:
         views = list(self.query(ColumnView))
-        height = views[self.col_index].cards.size.height if views else 0
-        return max(1, height // CARD_HEIGHT)
+        if not views:
+            return 1
+        cards = views[self.col_index].cards
+        return max(1, cards.size.height // cards.card_height)
 
     def action_page(self, step: int) -> None:
         self.action_cursor(0, step * self._page_size())

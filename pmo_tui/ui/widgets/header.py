@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
@@ -14,11 +15,17 @@ from ...core.text import display
 
 
 class PmoHeader(Static):
-    """One line: project and sprint on the left, my timer and the clock on the right."""
+    """One line: project and sprint on the left, my timer and the clock on the right.
+
+    When the line is too short, parts are dropped whole, least useful first (the view
+    label, the project's name, the day names of the clock, the sprint's days left, the
+    timer's card key...), never cut mid-word.
+    """
 
     DEFAULT_CSS = """
     PmoHeader { dock: top; height: 1; }
     """
+    COMPONENT_CLASSES = {"header--brand", "header--muted", "header--timer", "header--alert"}
 
     def on_mount(self) -> None:
         self.update_now()
@@ -26,45 +33,63 @@ class PmoHeader(Static):
         if tick > 0:
             self.set_interval(tick, self.update_now)
 
-    def update_now(self) -> None:
+    _shown: tuple[str, str, int] | None = None
+
+    def on_resize(self) -> None:
+        self._shown = None
+        self.update_now()
+
+    def _parts(self) -> list[tuple[int, Text, bool]]:
+        """(drop order: lower goes first, the text, on the right) for each part."""
         app = self.app
         board = app.board  # type: ignore[attr-defined]
         now: datetime = app.now()  # type: ignore[attr-defined]
-        left = Text()
-        left.append(" pmo ", "bold reverse")
+        style = partial(self.get_component_rich_style, partial=True)
+        parts: list[tuple[int, Text, bool]] = [(99, Text(" pmo ", style("header--brand")), False)]
         try:
             project = board.project()
-            left.append(f" {display(project.key)} ", "bold")
-            left.append(display(project.name))
+            parts.append((90, Text(f"{display(project.key)} ", "bold"), False))
+            parts.append((20, Text(f"{display(project.name)} "), False))
             sprint = board.active_sprint()
             mode = getattr(self.screen, "mode_label", "")  # my screen, not a modal on top
             if sprint is not None:
-                left.append("  ·  ")
-                left.append(display(sprint.name), "bold")
+                parts.append((80, Text(f"· {display(sprint.name)} ", "bold"), False))
                 days = sprint.days_left(now.astimezone().date())
                 if days is not None:
-                    left.append(
-                        f" ({days} day{'s' if days != 1 else ''} left)"
+                    left = (
+                        f"({days} day{'s' if days != 1 else ''} left) "
                         if days >= 0
-                        else f" (ended {-days} days ago)"
+                        else f"(ended {-days} days ago) "
                     )
+                    parts.append((50, Text(left), False))
             if mode:
-                left.append(f"  ·  {mode}", "dim")
+                parts.append((10, Text(f"· {mode} ", style("header--muted")), False))
         except Exception as exc:  # a broken file must not kill the header
-            left.append(display(f" {exc}"))
-        right = Text()
+            parts.append((95, Text(display(f" {exc}")), False))
         running = board.running()
         if running is not None:
             spent = running.minutes(now)
             long = long_running(running, now)
-            flag = " (over 10 h!)" if long else ""
-            right.append(
-                f"⏱ {display(running.card)} {format_clock(spent)}{flag}",
-                "bold reverse" if long else "bold",
-            )
-            right.append("  ")
-        right.append(now.astimezone().strftime("%a %d %b %H:%M "))
-        shown = (left.plain, right.plain)
+            timer = style("header--alert" if long else "header--timer")
+            parts.append((60, Text(f"⏱ {display(running.card)} ", timer), True))
+            parts.append((85, Text(f"{format_clock(spent)} ", timer), True))
+            if long:
+                parts.append((70, Text("(over 10 h!) ", timer), True))
+        local = now.astimezone()
+        parts.append((30, Text(local.strftime("%a %d %b ")), True))
+        parts.append((40, Text(local.strftime("%H:%M ")), True))
+        return parts
+
+    def update_now(self) -> None:
+        parts = self._parts()
+        width = self.size.width or self.app.size.width
+        kept = list(parts)
+        while kept and sum(t.cell_len for _, t, _ in kept) > width:
+            kept.remove(min(kept, key=lambda p: p[0]))
+        left, right = Text(), Text()
+        for _, text, on_right in kept:
+            (right if on_right else left).append_text(text)
+        shown = (left.plain, right.plain, width)
         if shown == getattr(self, "_shown", None):
             return  # unchanged: no repaint
         self._shown = shown

@@ -7,6 +7,7 @@ almost nothing.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 
@@ -26,19 +27,46 @@ class KeyBar(Static):
     def _changed(self, _screen: object) -> None:
         self.show_keys()
 
+    def on_resize(self) -> None:
+        self.show_keys()
+
+    # Kept whatever the width: without them a newcomer is stuck.
+    ESSENTIAL = ("help", "quit")
+
     def show_keys(self) -> None:
+        """One line of keys; when it is too long the screen's later keys are dropped first,
+        then `^p commands`; `? Help` and `q Quit` always stay (help lists the rest)."""
         app = self.app
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         label_style = self.get_component_rich_style("keybar--label", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis")
+        # Declaration order (the screen's keys, then the app's), whatever a remap did to
+        # the order of the active bindings: it decides what is shown and dropped first.
+        declared = [
+            b.id
+            for node in (type(self.screen), type(app))
+            for b in node.BINDINGS
+            if isinstance(b, Binding) and b.id
+        ]
+        rank = {bid: i for i, bid in enumerate(declared)}
+        found: list[tuple[int, Binding]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text.append(f" {app.get_key_display(binding)} ", key_style)
-            text.append(f"{binding.description} ", label_style)
-        text.append(" ^p ", key_style)
-        text.append("commands ", label_style)
+            found.append((rank.get(binding.id or "", len(rank)), binding))
+        found.sort(key=lambda item: item[0])
+        items: list[tuple[int, str, str]] = []  # (keep: higher stays longer, key, label)
+        for position, binding in found:
+            keep = 1000 if binding.action in self.ESSENTIAL else 500 - position
+            items.append((keep, app.get_key_display(binding), binding.description))
+        items.append((100, "^p", "commands"))
+        width = self.size.width or app.size.width
+        while len(items) > 1 and sum(len(k) + len(d) + 3 for _, k, d in items) > width:
+            items.remove(min(items, key=lambda item: item[0]))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for _, key, label in items:
+            text.append(f" {key} ", key_style)
+            text.append(f"{label} ", label_style)
         self.update(text)

@@ -200,3 +200,31 @@ async def test_plan_start_work_and_close_a_sprint_with_the_keys(
             "- removed         8 pt  1 card",
         ):
             assert line in text, text
+
+
+async def test_the_close_report_scrolls_with_page_keys_at_80x24(
+    demo_db: Path, make_app: MakeApp
+) -> None:
+    """The demo's close report is taller than the dialog at 80x24: pgdn/pgup scroll it
+    (the option list has the focus and would take them), the choice stays where it was."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import OptionList
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "3", "C")
+        modal = app.screen
+        assert isinstance(modal, CloseSprintScreen)
+        report = modal.query_one("#close-report", VerticalScroll)
+        where = modal.query_one(OptionList)
+        assert report.max_scroll_y > 0 and report.scroll_y == 0
+        assert "PMO-36" not in screen_text(app)  # the last open card, below the fold
+        chosen = where.highlighted
+        await press(pilot, "pagedown")
+        assert report.scroll_y > 0
+        assert "PMO-36" in screen_text(app)
+        assert where.highlighted == chosen
+        await press(pilot, "pageup")
+        assert report.scroll_y == 0
+        await press(pilot, "escape")
+        assert isinstance(app.screen, SprintScreen)

@@ -31,6 +31,7 @@ from pmo_tui.ui.modals.card_form import CardForm
 from pmo_tui.ui.modals.prompt import PromptScreen
 from pmo_tui.ui.modals.sprint_picker import SprintPicker
 from pmo_tui.ui.screens.backlog import BacklogScreen
+from pmo_tui.ui.screens.card_detail import CardDetailScreen
 from pmo_tui.ui.widgets.backlog_list import BacklogList
 from pmo_tui.ui.widgets.header import PmoHeader
 
@@ -342,11 +343,12 @@ async def test_enter_opens_the_card_and_edit_saves(small: SmallBoard, make_app: 
     app = make_app(small.path)
     async with run(app) as pilot:
         await open_backlog(pilot)
-        await pilot.press("enter")
+        await pilot.press("enter")  # the card's detail (issue 8: enter opens the card)
         await pilot.pause()
-        assert isinstance(app.screen, CardForm)
+        assert isinstance(app.screen, CardDetailScreen)
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, BacklogScreen)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, CardForm)

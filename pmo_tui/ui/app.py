@@ -378,16 +378,23 @@ class PmoApp(App[None]):
         self.push_screen(HelpScreen(screen, title))
 
     def screen_for_commands(self, screen: Screen[Any]) -> Any:
-        """The screen whose actions the palette offers (not the palette itself)."""
+        """The screen whose actions the palette offers: the one it was opened from (the
+        sprint screen's own on the sprint screen, a card detail's own over the board), or
+        under a modal (help) the first full screen below it."""
+        from textual.screen import ModalScreen
+
+        if not isinstance(screen, ModalScreen):
+            return screen
         for candidate in reversed(self.screen_stack):
-            if isinstance(candidate, BoardScreen | BacklogScreen):
+            if not isinstance(candidate, ModalScreen):
                 return candidate
         return screen
 
     def goto_card(self, key: str) -> None:
-        screen = self.screen_for_commands(self.screen)
-        if isinstance(screen, BoardScreen | BacklogScreen):
-            screen.go_to_card(key)
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, BoardScreen | BacklogScreen):
+                screen.go_to_card(key)
+                return
 
     def open_card(self, key: str) -> None:
         """Show a card's detail over the current screen (any mode)."""

@@ -259,6 +259,13 @@ def test_burndown_needs_a_sprint(pmo):
     assert r.returncode == 2 and "no sprint" in r.stderr
 
 
+def test_burndown_says_how_many_closed_sprints_its_velocity_is_the_mean_of(started):
+    # Sprint 1 active, none closed: was "velocity - pts (last 3 closed sprints)".
+    assert "  velocity - pts (no closed sprint before it)" in ok(started("burndown"))
+    ok(started("sprint", "close", "--carry-over", "new"))  # Sprint 2 planned, 3 completed
+    assert "  velocity 3.0 pts (the closed sprint before it)" in ok(started("burndown", "2"))
+
+
 # ------------------------------------------------------------------------------ init + import
 def test_init_then_import_restores_a_backup_with_sprints(started, pmo, tmp_path, env):
     ok(started("sprint", "close", "--carry-over", "backlog"))

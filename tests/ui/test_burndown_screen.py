@@ -282,3 +282,22 @@ async def test_a_card_finished_on_the_board_burns_down_when_coming_back(
             what="the undo shown",
         )
         assert expected(demo_db, 3).remaining == before.remaining
+
+
+async def test_brackets_typed_fast_page_as_many_sprints(
+    demo_db: Path, make_app: Callable[..., PmoApp]
+) -> None:
+    """`[ [` typed before the first sprint's figures are drawn goes two sprints back (each
+    press counted from the sprint last asked for, not the one on screen)."""
+    from ui_helpers import fast_keys
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_burndown(pilot)
+        assert panel(screen).startswith("Sprint 3 · active")
+        await fast_keys(pilot, "[", "[")
+        screen = await settled(pilot)
+        assert panel(screen).startswith("Sprint 1 · closed")
+        await fast_keys(pilot, "]", "]", "]")
+        screen = await settled(pilot)
+        assert panel(screen).startswith("Sprint 4 · planned")

@@ -115,8 +115,15 @@ def cmd_burndown(env: Session) -> int:
     today = calendar.local_date(s.clock())
     # From the history, as the Burndown screen shows it: a closed sprint's as it closed.
     lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), b.completed)
-    vel = velocity(s.sprints(sprint.project), sprint).mean_last_3
-    lines.insert(3, f"  velocity {'-' if vel is None else vel} pts (last 3 closed sprints)")
+    v = velocity(s.sprints(sprint.project), sprint)
+    n = min(3, len(v.sprints))  # say how many it is the mean of (was always "3")
+    over = (
+        "no closed sprint before it"
+        if n == 0
+        else ("the closed sprint before it" if n == 1 else f"last {n} closed sprints")
+    )
+    vel = v.mean_last_3
+    lines.insert(3, f"  velocity {'-' if vel is None else vel} pts ({over})")
     for line in lines:
         out(line)
     out()

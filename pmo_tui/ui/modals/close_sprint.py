@@ -71,6 +71,25 @@ class CloseSprintScreen(PmoModal[str | None]):
         Binding(
             "escape", "cancel", "Cancel", id="close_sprint.cancel", tooltip="Keep the sprint open"
         ),
+        # priority: the focused option list would take page up/down for itself; at 80x24
+        # the report is taller than the dialog and these are the keys that scroll it.
+        Binding(
+            "pagedown",
+            "scroll_report(1)",
+            "More",
+            id="close_sprint.page_down",
+            priority=True,
+            tooltip="Scroll the report down",
+        ),
+        Binding(
+            "pageup",
+            "scroll_report(-1)",
+            "Scroll up",
+            id="close_sprint.page_up",
+            priority=True,
+            show=False,
+            tooltip="Scroll the report up",
+        ),
     ]
 
     def __init__(
@@ -146,6 +165,13 @@ class CloseSprintScreen(PmoModal[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_scroll_report(self, step: int) -> None:
+        report = self.query_one("#close-report", VerticalScroll)
+        if step > 0:
+            report.scroll_page_down(animate=False)
+        else:
+            report.scroll_page_up(animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -368,7 +368,10 @@ class BurndownScreen(Screen[None]):
             self.notify("No sprint to page through yet", timeout=2)
             return
         ids = [sp.id for sp in f.sprints]
-        i = ids.index(f.sprint.id) + step if f.sprint.id in ids else 0
+        # From the sprint last asked for, not the one drawn: `[[[` typed while the first
+        # `[` is still computing goes three sprints back.
+        current = self.sprint_id if self.sprint_id in ids else f.sprint.id
+        i = ids.index(current) + step if current in ids else 0
         if not 0 <= i < len(ids):
             self.notify("No later sprint" if step > 0 else "This is the first sprint", timeout=2)
             return

@@ -266,11 +266,6 @@ class Sprint:
             report=doc.get("report"),
         )
 
-    def days_left(self, today: date) -> int | None:
-        if self.end is None:
-            return None
-        return (self.end - today).days
-
 
 @dataclass(slots=True)
 class TimeEntry:

@@ -285,9 +285,8 @@ def test_closed_sprint() -> None:
     assert [d.remaining for d in b.days] == [7, 13, 13, 13, 11, 3, 3]
     assert not any(d.today for d in b.days)
     assert b.days[-1].scope_removed == 0
-    # All 5 work days passed; Wed ended at 3: burn (10 - 3) / 5 = 1.4; 3 / 1.4 = 2.14 -> 3
-    # work days after Wed 25: Thu 26, Fri 27, Mon 30.
-    assert b.forecast == date(2026, 11, 30)
+    # A closed sprint has no forecast (its work is over), and says why.
+    assert (b.forecast, b.forecast_reason) == (None, "the sprint is closed")
     assert b.plan.elapsed == 1.0
 
 

@@ -50,6 +50,7 @@ UNITS: tuple[Unit, ...] = ("points", "hours", "cards")
 DEFAULT_MARGIN = 0.15
 NOT_ENOUGH_DAYS = "not enough days yet"
 NO_BURN = "no burn so far: remaining has not gone down"
+CLOSED = "the sprint is closed"
 NO_DATES = "the sprint has no start date"
 BAD_DATES = "the sprint ends before it starts"
 
@@ -382,7 +383,12 @@ def burndown(
         day.ideal = committed * (1 - done_work / n_work) if n_work else committed
 
     passed = [d for d in days if d.work_day and d.date < today]
-    forecast, reason = _forecast(days, passed, committed, work_days)
+    # A closed sprint's work is over: a date it "would have" ended reads as a promise.
+    forecast, reason = (
+        (None, CLOSED)
+        if sprint.state == "closed"
+        else _forecast(days, passed, committed, work_days)
+    )
     plan = _plan(
         sprint=sprint,
         replay=replay,

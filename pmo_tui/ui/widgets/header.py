@@ -9,17 +9,19 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from ...core.calendar import WORK_DAYS
 from ...core.model import long_running
 from ...core.parse import format_clock
+from ...core.reports.sprints import days_left as sprint_days_left
 from ...core.text import display
 
 
 class PmoHeader(Static):
     """One line: project and sprint on the left, my timer and the clock on the right.
 
-    When the line is too short, parts are dropped whole, least useful first (the view
-    label, the project's name, the day names of the clock, the sprint's days left, the
-    timer's card key...), never cut mid-word.
+    When the line is too short, parts are dropped whole, least useful first (the project's
+    name, the day names of the clock, the time, the screen's label, the sprint's days
+    left, the timer's card key...), never cut mid-word.
     """
 
     DEFAULT_CSS = """
@@ -54,16 +56,20 @@ class PmoHeader(Static):
             mode = getattr(self.screen, "mode_label", "")  # my screen, not a modal on top
             if sprint is not None:
                 parts.append((80, Text(f"· {display(sprint.name)} ", "bold"), False))
-                days = sprint.days_left(now.astimezone().date())
+                today = now.astimezone().date()
+                work_days = getattr(app.config, "work_days", None) or WORK_DAYS  # type: ignore[attr-defined]
+                # Work days, as the sprint screen, the burndown and `pmo sprint ls` count.
+                days = sprint_days_left(sprint, today, work_days)
                 if days is not None:
+                    ended = sprint.end is not None and sprint.end < today
                     left = (
-                        f"({days} day{'s' if days != 1 else ''} left) "
-                        if days >= 0
-                        else f"(ended {-days} days ago) "
+                        f"(ended {(today - sprint.end).days} days ago) "
+                        if ended and sprint.end is not None
+                        else f"({days} work day{'s' if days != 1 else ''} left) "
                     )
                     parts.append((50, Text(left), False))
             if mode:
-                parts.append((10, Text(f"· {mode} ", style("header--muted")), False))
+                parts.append((45, Text(f"· {mode} ", style("header--muted")), False))
         except Exception as exc:  # a broken file must not kill the header
             parts.append((95, Text(display(f" {exc}")), False))
         running = board.running()

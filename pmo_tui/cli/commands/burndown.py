@@ -49,7 +49,7 @@ def _num(value: float | None, unit: str) -> str:
         return "-"
     r = round(value, 1)
     text = str(int(r)) if r == int(r) else str(r)
-    return f"{text} {unit}"
+    return f"{text} {'card' if unit == 'cards' and r == 1 else unit}"
 
 
 def _pct(x: float | None) -> str:

@@ -138,7 +138,9 @@ def numbers_text(f: Figures, palette: dict[str, str] | None = None) -> Group:
     unit = UNIT_SHORT[b.by]
 
     def amount(x: float | None) -> str:
-        return "-" if x is None else f"{num(x)} {unit}"
+        if x is None:
+            return "-"
+        return f"{num(x)} {'card' if unit == 'cards' and x == 1 else unit}"
 
     def table() -> Table:
         grid = Table.grid(padding=(0, 1), expand=True)

@@ -1,5 +1,5 @@
 """Charting: plotext (what pmo_tui.charts draws the burndown with) against a renderer of
-our own, on import time and draw time (median of 20), for docs/charting.md.
+our own, on import time and draw time (median of 20), for README "Design notes".
 
     .venv/bin/python bench/charting.py
 

@@ -3,7 +3,7 @@
 x positions: 0 is the sprint's start (the committed amount), ``i + 1`` is the END of day
 ``i`` (the core's ``remaining`` is taken at the end of the day), so the point above the
 tick labelled ``20`` is what remained when Nov 20 ended.  y: the unit, from 0 to the
-highest value drawn.  Drawn with plotext (see docs/charting.md); the legend is ours, under
+highest value drawn.  Drawn with plotext (see README "Design notes"); the legend is ours, under
 the chart, because plotext's sits in the top-left corner, where every burndown starts.
 """
 

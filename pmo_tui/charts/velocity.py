@@ -1,5 +1,5 @@
 """The velocity chart, drawn by us (plotext mis-draws short bar charts: see
-docs/charting.md): completed points of the last six closed sprints as horizontal bars,
+README "Design notes"): completed points of the last six closed sprints as horizontal bars,
 one row each with the sprint's name and number, and the mean of the last three as a
 vertical mark through the bars, named in the legend."""
 

@@ -57,6 +57,8 @@ def report(notes: Iterable[str], first: str | None = None) -> None:
 # ------------------------------------------------------------------------- width
 def width(text: str) -> int:
     """Terminal cell width (East Asian wide characters take two cells)."""
+    if text.isascii():  # nearly every cell: one C-level check instead of a call per char
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -64,6 +66,8 @@ def clip(text: str, cells: int) -> str:
     """Cut text to at most ``cells`` terminal cells, with an ellipsis when cut."""
     if width(text) <= cells:
         return text
+    if text.isascii():
+        return text[: max(0, cells - 1)] + "…"
     kept, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1

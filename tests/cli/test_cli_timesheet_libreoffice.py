@@ -31,7 +31,7 @@ def through_calc(src: Path, home: Path) -> list[dict[str, str]]:
     assert SOFFICE is not None
     r = subprocess.run(
         [SOFFICE, "--headless", f"--infilter={IN_FILTER}", "--convert-to", OUT_FILTER]
-        + ["--outdir", str(out), str(src)],
+        + ["--outdir", str(out), str(src)],  # noqa: RUF005 (one command, two lines)
         env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

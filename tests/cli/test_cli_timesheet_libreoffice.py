@@ -29,9 +29,9 @@ OUT_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 def through_calc(src: Path, home: Path) -> list[dict[str, str]]:
     out = home / "calc"
     assert SOFFICE is not None
+    argv = [SOFFICE, "--headless", f"--infilter={IN_FILTER}", "--convert-to", OUT_FILTER]
     r = subprocess.run(
-        [SOFFICE, "--headless", f"--infilter={IN_FILTER}", "--convert-to", OUT_FILTER]
-        + ["--outdir", str(out), str(src)],  # noqa: RUF005 (one command, two lines)
+        [*argv, "--outdir", str(out), str(src)],
         env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

@@ -174,7 +174,7 @@ async def main():
             key = "L" if i % 2 == 0 else "H"
             before = screen.col_index
             moves.append(await timed_key(app, key, lambda: screen.col_index != before))
-            while app.writer.busy or app.pending:
+            while app.session.busy:
                 await asyncio.sleep(0.005)
             await pilot.pause(0.05)
         for i in range(20):

@@ -110,7 +110,7 @@ def _bottom_line(app: PmoApp) -> str:
     return console.export_text().rstrip("\n").splitlines()[-1]
 
 
-@pytest.mark.parametrize("screen", [s for s in SCREENS if s != "help"])
+@pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("board", ["demo", "kanban"])
 async def test_every_screen_footer_keeps_help_and_quit_at_80x24(
     demo_db: Path, kanban_db: Path, board: str, screen: str

@@ -27,14 +27,16 @@ DEFAULT_PALETTE: dict[str, str] = {
 
 # Which theme variable feeds each role (the first one the theme defines wins).
 THEME_ROLES: dict[str, tuple[str, ...]] = {
-    "actual": ("primary",),
-    "ideal": ("foreground-darken-2", "foreground-muted", "panel-lighten-3"),
-    "forecast": ("secondary",),
-    "today": ("warning",),
-    "added": ("error",),
-    "removed": ("success",),
-    "bar": ("primary",),
-    "mean": ("accent",),
+    # pmo's chart variables first (the contrast test checks them on background and
+    # surface); Textual's base colours for a theme without them.
+    "actual": ("pmo-chart-actual", "primary"),
+    "ideal": ("pmo-chart-ideal", "foreground-darken-2", "foreground-muted", "panel-lighten-3"),
+    "forecast": ("pmo-chart-forecast", "secondary"),
+    "today": ("pmo-chart-scope", "warning"),
+    "added": ("pmo-chart-scope", "error"),
+    "removed": ("pmo-chart-actual", "success"),
+    "bar": ("pmo-chart-actual", "primary"),
+    "mean": ("pmo-chart-forecast", "accent"),
     "text": ("foreground",),
 }
 

@@ -172,8 +172,10 @@ def _pairs() -> tuple[Pair, ...]:
     add("pmo-priority-medium", card, False, "medium mark")
     add("pmo-priority-low", card, False, "low mark")
     add("pmo-overdue", (*card, "pmo-cursor-bg"), True, "overdue date (bold), also when selected")
+    add("pmo-overdue", ("background",), True, "card detail: an overdue due date (bold)")
     add("pmo-timer", (*card, "panel", "pmo-cursor-bg"), True, "timer mark and header (bold)")
     add("pmo-wip-breach", ("panel",), True, "column header over its WIP limit (bold)")
+    add("pmo-wip-breach", card, True, "timesheet: a day over the target hours (bold)")
     add("pmo-cursor-fg", ("pmo-cursor-bg",), False, "the selected card or row")
     for series in ("ideal", "actual", "scope", "forecast"):
         add(f"pmo-chart-{series}", ("background", "surface"), True, f"burndown {series} line")

@@ -60,7 +60,7 @@ def report_text(report: Mapping[str, Any], titles: Mapping[str, str], width: int
         else:
             shown = " ".join(display(k) for k in keys)
             for line in textwrap.wrap(shown, max(20, width - 2)):
-                text.append(f"\n  {line}", "dim")
+                text.append(f"\n  {line}")  # not "dim": a blend no theme checks
     text.rstrip()
     return text
 

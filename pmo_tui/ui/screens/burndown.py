@@ -164,8 +164,11 @@ def numbers_text(f: Figures, palette: dict[str, str] | None = None) -> Group:
     figures.add_row("committed", amount(b.committed))
     figures.add_row("completed", amount(b.completed))
     figures.add_row("remaining", amount(b.remaining))
-    plus = Text(("+" if added else "") + amount(added), Style(color=pal["added"]) if added else "")
-    minus = Text(("-" if removed else "") + amount(removed), Style(color=pal["removed"]))
+    plus = Text(
+        ("+" if added else "") + amount(added),
+        Style(color=pal["added"], bold=True) if added else "",
+    )
+    minus = Text(("-" if removed else "") + amount(removed), Style(color=pal["removed"], bold=True))
     figures.add_row("scope added", plus)
     figures.add_row("scope removed", minus if removed else Text(amount(removed)))
     vel = "-" if f.velocity_before is None else f"{num(f.velocity_before)} pts"
@@ -177,7 +180,7 @@ def numbers_text(f: Figures, palette: dict[str, str] | None = None) -> Group:
     else:
         figures.add_row("cycle time", "- (none done)")
     if b.forecast is not None:
-        forecast = Text(short(b.forecast), Style(color=pal["forecast"]))
+        forecast = Text(short(b.forecast), Style(color=pal["forecast"], bold=True))
         if bool(b.days) and b.forecast > b.days[-1].date:
             forecast.append(" (late)")
         figures.add_row("forecast", forecast)
@@ -187,7 +190,7 @@ def numbers_text(f: Figures, palette: dict[str, str] | None = None) -> Group:
 
     plan = table()
     p = b.plan
-    empty = Style(color=pal["ideal"], dim=True)
+    empty = Style(color=pal["ideal"])  # dim would blend it below the checked 3:1
     rows = (
         ("work days gone", p.elapsed, pal["ideal"]),
         ("scope done", p.done, pal["actual"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -123,6 +124,11 @@ class CardDetailScreen(Screen[None]):
         project = s.project(d.get("project"))
         names = {c.id: c.name for c in project.columns}
         out = Text(no_wrap=False, overflow="fold")
+        # Labels and hints in the theme's muted colour ("dim" would blend the text to a
+        # colour no theme checks); an overdue date in pmo-overdue, as on the board.
+        theme = self.app.theme_variables
+        muted = Style(color=theme.get("pmo-muted"))
+        overdue_style = Style(color=theme.get("pmo-overdue"), bold=True)
         out.append(display(str(d["key"])), "bold")
         out.append("  ")
         out.append(display(str(d.get("title", ""))), "bold")
@@ -130,8 +136,8 @@ class CardDetailScreen(Screen[None]):
             out.append("  (archived)", "italic")
         out.append("\n\n")
 
-        def row(label: str, value: str, style: str = "") -> None:
-            out.append(f"{label:<{LABEL}}", "dim")
+        def row(label: str, value: str, style: str | Style = "") -> None:
+            out.append(f"{label:<{LABEL}}", muted)
             out.append(value, style)
             out.append("\n")
 
@@ -163,7 +169,9 @@ class CardDetailScreen(Screen[None]):
         due = d.get("due")
         if due:
             overdue = str(due) < now.astimezone().date().isoformat() and not d.get("done")
-            row("due", str(due) + ("  overdue" if overdue else ""), "bold" if overdue else "")
+            row(
+                "due", str(due) + ("  overdue" if overdue else ""), overdue_style if overdue else ""
+            )
         for name in ("created", "updated", "started", "done"):
             moment = opt_iso(d.get(name))
             if moment is not None:
@@ -181,17 +189,17 @@ class CardDetailScreen(Screen[None]):
             out.append(pct, "bold")
         out.append("\n")
         if not entries:
-            out.append("no time logged (t starts a timer)\n", "dim")
+            out.append("no time logged (t starts a timer)\n", muted)
         for e in entries:
             out.append("  " + self._entry_line(e, now) + "\n")
         events = d.get("events") or []
         out.append("\nHistory\n", "bold")
         if not events:
-            out.append("no history\n", "dim")
+            out.append("no history\n", muted)
         for ev in events:
             moment = opt_iso(ev.get("ts"))
             when = parse.format_time(moment) if moment else "-"
-            out.append(f"  {when}  ", "dim")
+            out.append(f"  {when}  ", muted)
             out.append(f"{display(str(ev.get('user')))}  ")
             out.append(display(describe(ev, names)) + "\n")
         out.rstrip()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -347,7 +348,9 @@ class SprintScreen(Screen[None]):
         text.append(f", committed {_pts(committed)} pt")
         if isinstance(cap, int) and isinstance(committed, int) and committed > cap:
             text.append("\n          ")
-            text.append(f"over capacity by {committed - cap} pt", "bold reverse")
+            text.append(
+                f"over capacity by {committed - cap} pt", self._theme_style("pmo-wip-breach")
+            )
         text.append(
             f"\n          suggested {_pts(doc.get('suggested_capacity'))}"
             f" (velocity {_pts(doc.get('velocity'))})"
@@ -391,6 +394,11 @@ class SprintScreen(Screen[None]):
             self._cards_in_scope(text, [str(k) for k in doc.get("cards") or []])
         return text
 
+    def _theme_style(self, variable: str, bold: bool = True) -> Style:
+        """Text in one of the theme's pmo colours (a pair CONTRAST_PAIRS checks on the
+        detail's $surface): "dim" or "reverse" would make colours no theme checks."""
+        return Style(color=self.app.theme_variables.get(variable), bold=bold)
+
     def _cards_in_scope(self, text: Text, keys: list[str], limit: int = 40) -> None:
         """The active sprint's cards now, the done ones ticked."""
         s = self.core
@@ -399,9 +407,10 @@ class SprintScreen(Screen[None]):
         for key in keys[:limit]:
             doc = s.storage.card(key) or {}
             finished = doc.get("status") in done
-            text.append("\n  ✓ " if finished else "\n  · ", "bold" if finished else "dim")
+            muted = self._theme_style("pmo-muted", bold=False)
+            text.append("\n  ✓ " if finished else "\n  · ", "bold" if finished else muted)
             text.append(f"{display(key)} ", "bold")
-            text.append(display(str(doc.get("title") or "")), "dim" if finished else "")
+            text.append(display(str(doc.get("title") or "")), muted if finished else "")
         if len(keys) > limit:
             text.append(f"\n  … and {len(keys) - limit} more")
 

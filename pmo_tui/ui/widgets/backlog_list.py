@@ -205,14 +205,14 @@ class BacklogList(ScrollView, can_focus=False):
         if cursor:
             base += self._style("backlog--cursor")
 
-        keep = ("backlog--timer", "backlog--selected", "backlog--urgent")
+        bold_on_cursor = ("backlog--key", "backlog--selected", "backlog--urgent")
 
         def style(name: str) -> Style:
-            # On the cursor row the parts take the cursor's colours (readable on its
-            # background); the key stays bold, and what must stand out (timer, selection,
-            # urgent priority) keeps its own.
-            if cursor and name not in keep:
-                return Style(bold=True) if name == "backlog--key" else Style()
+            # On the cursor row the parts take the cursor's colours (the only pairs the
+            # themes check on its background are pmo-cursor-fg and the timer); the key, the
+            # selection mark and an urgent priority stay bold, the timer keeps its colour.
+            if cursor and name != "backlog--timer":
+                return Style(bold=True) if name in bold_on_cursor else Style()
             return self._style(name)
 
         selected = key in self.selected

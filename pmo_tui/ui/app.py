@@ -24,18 +24,33 @@ from ..core.model import Doc, utcnow
 from ..core.storage.jsonfile.store import Signature, Store, file_signature
 from ..core.text import display
 from .messages import DataChanged
-from .screens.backlog import BacklogScreen
 from .screens.board import BoardScreen
-from .screens.sprint import SprintScreen
-from .screens.timesheet import TimesheetScreen
 from .session import Local, UiSession
 from .theme_files import app_variable_defaults, load_themes
 from .writer import Job
 
 
+# Screens 2-5 are imported when their key is first pressed: the first frame paints the
+# board only, and importing the others (forms, grids, plotext) would delay it.
+def _backlog_screen() -> Screen[Any]:
+    from .screens.backlog import BacklogScreen
+
+    return BacklogScreen()
+
+
+def _sprint_screen() -> Screen[Any]:
+    from .screens.sprint import SprintScreen
+
+    return SprintScreen()
+
+
+def _timesheet_screen() -> Screen[Any]:
+    from .screens.timesheet import TimesheetScreen
+
+    return TimesheetScreen()
+
+
 def _burndown_screen() -> Screen[Any]:
-    """The Burndown screen, imported when `5` is first pressed (its charts load plotext:
-    not needed to paint the board)."""
     from .screens.burndown import BurndownScreen
 
     return BurndownScreen()
@@ -53,9 +68,9 @@ class PmoApp(App[None]):
     TITLE = "pmo"
     MODES = {
         "board": BoardScreen,
-        "backlog": BacklogScreen,
-        "sprint": SprintScreen,
-        "timesheet": TimesheetScreen,
+        "backlog": _backlog_screen,
+        "sprint": _sprint_screen,
+        "timesheet": _timesheet_screen,
         "burndown": _burndown_screen,
     }
     DEFAULT_MODE = "board"
@@ -391,6 +406,8 @@ class PmoApp(App[None]):
         return screen
 
     def goto_card(self, key: str) -> None:
+        from .screens.backlog import BacklogScreen
+
         for screen in reversed(self.screen_stack):
             if isinstance(screen, BoardScreen | BacklogScreen):
                 screen.go_to_card(key)

@@ -533,7 +533,7 @@ async def test_hostile_text_in_every_stored_field_is_shown_literally(
 
     write_by_hand(small.path, vandalise)
     app = make_app(small.path)
-    async with run(app, (200, 30)) as pilot:
+    async with run(app, (260, 30)) as pilot:  # wide: the header keeps every part
         await pilot.pause()
         board_screen(app).query_one(PmoHeader).update_now()
         await pilot.pause()

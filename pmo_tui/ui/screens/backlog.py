@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core import parse
 from ...core.change import Change
 from ...core.errors import UseCaseError
 from ...core.model import Card, Doc, Sprint
@@ -26,6 +25,7 @@ from ...core.text import display
 from ...core.usecases import cards as card_cases
 from ...core.usecases import sprints as sprint_cases
 from ...core.usecases import timers as timer_cases
+from ..editing import ask_points
 from ..filtering import CardFilter, FilterBar
 from ..messages import DataChanged
 from ..widgets.backlog_list import BacklogList, Group, Row
@@ -593,18 +593,7 @@ class BacklogScreen(FilterBar, Screen[None]):
             return
         key = str(card["key"])
 
-        def check(text: str) -> tuple[str, int | None]:
-            if not text.strip():
-                return ("set", None)
-            try:
-                return ("set", parse.parse_points(text))
-            except parse.ParseError as exc:
-                raise ValueError(str(exc)) from None
-
-        def done(result: tuple[str, int | None] | None) -> None:
-            if result is None:
-                return
-            points = result[1]
+        def done(points: int | None) -> None:
             said = f"{key}: {points} pt" if points is not None else f"{key}: points cleared"
             self.pmo.submit(
                 f"points of {key}",
@@ -613,18 +602,7 @@ class BacklogScreen(FilterBar, Screen[None]):
                 announce=said + " (u undoes)",
             )
 
-        current = "" if card.get("points") is None else str(card["points"])
-        from ..modals.prompt import PromptScreen
-
-        self.app.push_screen(
-            PromptScreen(
-                f"Points for {key}",
-                current,
-                check,
-                "a whole number 0-999; empty clears   enter: save   escape: cancel",
-            ),
-            done,
-        )
+        ask_points(self.app, key, card, done)
 
     # ------------------------------------------------------------------ filter
     def action_clear_filter(self) -> None:

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ...core import parse
 from ...core.change import Change
 from ...core.errors import UseCaseError
 from ...core.model import Column, Doc
@@ -25,7 +24,7 @@ from ...core.text import display
 from ...core.usecases import preview as previews
 from ...core.usecases.preview import Preview
 from ...core.usecases.session import Session
-from ..editing import edit_card
+from ..editing import ask_points, edit_card
 from ..filtering import CardFilter, FilterBar
 from ..messages import DataChanged
 from ..widgets.column import CardList, ColumnHeader, fit_columns
@@ -587,18 +586,7 @@ class BoardScreen(FilterBar, Screen[None]):
             return
         key = str(card["key"])
 
-        def check(text: str) -> tuple[str, int | None]:
-            if not text.strip():
-                return ("set", None)
-            try:
-                return ("set", parse.parse_points(text))
-            except parse.ParseError as exc:
-                raise ValueError(str(exc)) from None
-
-        def done(result: tuple[str, int | None] | None) -> None:
-            if result is None:
-                return
-            points = result[1]
+        def done(points: int | None) -> None:
             try:
                 preview = previews.preview_set_points(self.use_cases, card, points)
             except UseCaseError as exc:
@@ -606,18 +594,7 @@ class BoardScreen(FilterBar, Screen[None]):
                 return
             self._submit(preview, lambda: self.pmo.board.set_points(key, points), None)
 
-        current = "" if card.get("points") is None else str(card["points"])
-        from ..modals.prompt import PromptScreen
-
-        self.app.push_screen(
-            PromptScreen(
-                f"Points for {key}",
-                current,
-                check,
-                "a whole number 0-999; empty clears   enter: save   escape: cancel",
-            ),
-            done,
-        )
+        ask_points(self.app, key, card, done)
 
     def action_toggle_view(self) -> None:
         if self.showing_all and self.pmo.board.active_sprint() is None:

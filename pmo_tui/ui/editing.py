@@ -1,9 +1,12 @@
-"""Editing a card with the card form, from any screen (the board, the card detail)."""
+"""Editing a card with the card form, from any screen (the board, the card detail), and
+asking for a card's points (the board, the backlog)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..core import parse
 from ..core.errors import UseCaseError
 from ..core.model import Card
 from ..core.usecases import preview as previews
@@ -63,4 +66,34 @@ def edit_card(app: Any, session: Session, key: str) -> None:
     columns = list(session.project(doc.get("project")).columns)
     app.push_screen(
         CardForm(columns, card=Card.from_doc(doc), hours_per_day=app.hours_per_day), done
+    )
+
+
+def ask_points(app: Any, key: str, card: Any, done: Callable[[int | None], None]) -> None:
+    """Prompt for ``key``'s points (0-999, empty clears), starting from ``card``'s; on
+    enter, ``done`` gets the points (None: cleared); escape calls nothing."""
+
+    def check(text: str) -> tuple[str, int | None]:
+        if not text.strip():
+            return ("set", None)
+        try:
+            return ("set", parse.parse_points(text))
+        except parse.ParseError as exc:
+            raise ValueError(str(exc)) from None
+
+    def answered(result: tuple[str, int | None] | None) -> None:
+        if result is not None:
+            done(result[1])
+
+    current = "" if card.get("points") is None else str(card["points"])
+    from .modals.prompt import PromptScreen
+
+    app.push_screen(
+        PromptScreen(
+            f"Points for {key}",
+            current,
+            check,
+            "a whole number 0-999; empty clears   enter: save   escape: cancel",
+        ),
+        answered,
     )

@@ -7,7 +7,7 @@ raise ScreenStackError.  A screen that is no longer on top ignores a second dism
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen, Screen
@@ -30,3 +30,38 @@ class PmoModal(ModalScreen[T]):
             return AwaitComplete(asyncio.sleep(0))
         self._dismissed = True
         return super().dismiss(result)
+
+
+if TYPE_CHECKING:
+    _FormBase = PmoModal[Any]
+else:
+    _FormBase = object
+
+
+class FormActions(_FormBase):
+    """Mixin for the card and sprint forms: save if valid, and escape asks before
+    throwing away what was typed.  The form supplies `_values()` (compared with
+    `self._opened`, taken when the form opened)."""
+
+    if TYPE_CHECKING:
+
+        def _values(self) -> object: ...
+
+    def _save_form(self, result: object | None) -> None:
+        if result is None:
+            self.notify("Fix the fields marked in red", severity="warning", timeout=3)
+            return
+        self.dismiss(result)
+
+    def _cancel_form(self, what: str) -> None:
+        """Close at once if nothing changed since opening, else ask "Discard {what}?"."""
+        if self._values() == getattr(self, "_opened", None):
+            self.dismiss(None)
+            return
+        from .confirm import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(f"Discard {what}?"), answer)

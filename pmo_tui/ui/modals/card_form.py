@@ -18,7 +18,7 @@ from ...core import parse
 from ...core.errors import UseCaseError
 from ...core.model import PRIORITIES, Card, Column
 from ...core.usecases.validate import clean_line, clean_text
-from .base import PmoModal
+from .base import FormActions, PmoModal
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _show_error(widget: Static, message: str) -> None:
     widget.set_class(bool(message), "shown")
 
 
-class CardForm(PmoModal[CardFormResult | None]):
+class CardForm(FormActions, PmoModal[CardFormResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the card"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
@@ -204,21 +204,7 @@ class CardForm(PmoModal[CardFormResult | None]):
         return CardFormResult(fields, clear)
 
     def action_save(self) -> None:
-        result = self.validate()
-        if result is None:
-            self.notify("Fix the fields marked in red", severity="warning", timeout=3)
-            return
-        self.dismiss(result)
+        self._save_form(self.validate())
 
     def action_cancel(self) -> None:
-        if self._values() == getattr(self, "_opened", None):
-            self.dismiss(None)
-            return
-        from .confirm import ConfirmScreen
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        what = "this new card" if self.card is None else "your changes"
-        self.app.push_screen(ConfirmScreen(f"Discard {what}?"), answer)
+        self._cancel_form("this new card" if self.card is None else "your changes")

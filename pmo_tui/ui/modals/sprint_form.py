@@ -25,7 +25,7 @@ from ...core.errors import UseCaseError
 from ...core.model import Sprint
 from ...core.usecases import sprints as sprint_cases
 from ...core.usecases import validate
-from .base import PmoModal
+from .base import FormActions, PmoModal
 
 _LENGTH = re.compile(r"^\s*(\d+)\s*([dw]?)\s*$", re.IGNORECASE)
 FIELDS = ("name", "goal", "start", "end", "length", "capacity")
@@ -54,7 +54,7 @@ class SprintFormResult:
     changed: set[str] = field(default_factory=set)
 
 
-class SprintForm(PmoModal[SprintFormResult | None]):
+class SprintForm(FormActions, PmoModal[SprintFormResult | None]):
     HELP_TITLE = "Sprint form"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="sprint_form.save", tooltip="Save the sprint"),
@@ -242,21 +242,7 @@ class SprintForm(PmoModal[SprintFormResult | None]):
 
     # ----------------------------------------------------------------- actions
     def action_save(self) -> None:
-        result = self.result()
-        if result is None:
-            self.notify("Fix the fields marked in red", severity="warning", timeout=3)
-            return
-        self.dismiss(result)
+        self._save_form(self.result())
 
     def action_cancel(self) -> None:
-        if self._values() == getattr(self, "_opened", None):
-            self.dismiss(None)
-            return
-        from .confirm import ConfirmScreen
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        what = "this new sprint" if self.sprint is None else "your changes"
-        self.app.push_screen(ConfirmScreen(f"Discard {what}?"), answer)
+        self._cancel_form("this new sprint" if self.sprint is None else "your changes")

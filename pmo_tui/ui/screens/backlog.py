@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from ...core import parse
 from ...core.change import Change
 from ...core.errors import UseCaseError
 from ...core.model import Card, Doc, Sprint
@@ -27,7 +25,8 @@ from ...core.text import display
 from ...core.usecases import cards as card_cases
 from ...core.usecases import sprints as sprint_cases
 from ...core.usecases import timers as timer_cases
-from ..filtering import CardFilter
+from ..editing import ask_points
+from ..filtering import CardFilter, FilterBar
 from ..messages import DataChanged
 from ..widgets.backlog_list import BacklogList, Group, Row
 from ..widgets.header import PmoHeader
@@ -42,11 +41,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-class BacklogScreen(Screen[None]):
+class BacklogScreen(FilterBar, Screen[None]):
     """Planned sprints and the backlog, one line per card."""
 
     HELP_TITLE = "Backlog"
     AUTO_FOCUS = None  # keys go to the screen; the filter field takes focus only on `/`
+    STOP_FILTER_SUBMIT = True  # enter in the filter field goes no further than this screen
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Down", id="backlog.down", show=False, tooltip="Next card"),
         Binding("k,up", "cursor(-1)", "Up", id="backlog.up", show=False, tooltip="Previous card"),
@@ -593,18 +593,7 @@ class BacklogScreen(Screen[None]):
             return
         key = str(card["key"])
 
-        def check(text: str) -> tuple[str, int | None]:
-            if not text.strip():
-                return ("set", None)
-            try:
-                return ("set", parse.parse_points(text))
-            except parse.ParseError as exc:
-                raise ValueError(str(exc)) from None
-
-        def done(result: tuple[str, int | None] | None) -> None:
-            if result is None:
-                return
-            points = result[1]
+        def done(points: int | None) -> None:
             said = f"{key}: {points} pt" if points is not None else f"{key}: points cleared"
             self.pmo.submit(
                 f"points of {key}",
@@ -613,41 +602,9 @@ class BacklogScreen(Screen[None]):
                 announce=said + " (u undoes)",
             )
 
-        current = "" if card.get("points") is None else str(card["points"])
-        from ..modals.prompt import PromptScreen
-
-        self.app.push_screen(
-            PromptScreen(
-                f"Points for {key}",
-                current,
-                check,
-                "a whole number 0-999; empty clears   enter: save   escape: cancel",
-            ),
-            done,
-        )
+        ask_points(self.app, key, card, done)
 
     # ------------------------------------------------------------------ filter
-    async def _filter_bar(self) -> Horizontal:
-        bars = self.query("#filter-bar")
-        if bars:
-            return bars.first(Horizontal)
-        bar = Horizontal(
-            Static("/", id="filter-prompt"),
-            Input(placeholder="text  @user  #tag  is:mine  is:overdue", id="filter-input"),
-            Static("", id="filter-count", markup=False),
-            id="filter-bar",
-        )
-        await self.mount(bar, before=self.query_one(KeyBar))
-        return bar
-
-    async def action_filter(self) -> None:
-        bar = await self._filter_bar()
-        bar.display = True
-        field = bar.query_one("#filter-input", Input)
-        field.disabled = False
-        field.value = self.filter.text
-        field.focus()
-
     def action_clear_filter(self) -> None:
         if not self.filter.text and self.selected:
             count = len(self.selected)
@@ -655,32 +612,4 @@ class BacklogScreen(Screen[None]):
             self.notify(f"Unselected {_plural(count, 'card')}", timeout=2)
             self.refresh_view()
             return
-        self._close_filter(clear=True)
-
-    def _close_filter(self, clear: bool) -> None:
-        if clear:
-            self.filter = CardFilter("")
-        for bar in self.query("#filter-bar"):
-            field = bar.query_one("#filter-input", Input)
-            if clear:
-                field.value = ""
-            bar.display = bool(self.filter.text)
-            field.disabled = True
-        self.set_focus(None)
-        self.refresh_view()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter-input":
-            self.filter = CardFilter(event.value)
-            self.refresh_view()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter-input":
-            event.stop()
-            self._close_filter(clear=False)
-
-    def on_key(self, event: Any) -> None:
-        focused = self.focused
-        if event.key == "escape" and focused is not None and focused.id == "filter-input":
-            event.stop()
-            self._close_filter(clear=True)
+        super().action_clear_filter()

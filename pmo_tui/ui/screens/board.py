@@ -14,9 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from ...core import parse
 from ...core.change import Change
 from ...core.errors import UseCaseError
 from ...core.model import Column, Doc
@@ -25,8 +24,8 @@ from ...core.text import display
 from ...core.usecases import preview as previews
 from ...core.usecases.preview import Preview
 from ...core.usecases.session import Session
-from ..editing import edit_card
-from ..filtering import CardFilter
+from ..editing import ask_points, edit_card
+from ..filtering import CardFilter, FilterBar
 from ..messages import DataChanged
 from ..widgets.column import CardList, ColumnHeader, fit_columns
 from ..widgets.header import PmoHeader
@@ -88,7 +87,7 @@ class ColumnView(Vertical):
     hidden_right = 0
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(FilterBar, Screen[None]):
     """Columns of cards; the cursor is a card key, so it survives redraws and reloads."""
 
     HELP_TITLE = "Board"
@@ -259,20 +258,6 @@ class BoardScreen(Screen[None]):
                 "For a sample project: pmo --db OTHER.json init --demo",
                 timeout=10,
             )
-
-    async def _filter_bar(self) -> Horizontal:
-        """The filter bar, made on first use (it is not needed to paint the board)."""
-        bars = self.query("#filter-bar")
-        if bars:
-            return bars.first(Horizontal)
-        bar = Horizontal(
-            Static("/", id="filter-prompt"),
-            Input(placeholder="text  @user  #tag  is:mine  is:overdue", id="filter-input"),
-            Static("", id="filter-count", markup=False),
-            id="filter-bar",
-        )
-        await self.mount(bar, before=self.query_one(KeyBar))
-        return bar
 
     def _data_changed(self, change: DataChanged) -> None:
         try:
@@ -601,18 +586,7 @@ class BoardScreen(Screen[None]):
             return
         key = str(card["key"])
 
-        def check(text: str) -> tuple[str, int | None]:
-            if not text.strip():
-                return ("set", None)
-            try:
-                return ("set", parse.parse_points(text))
-            except parse.ParseError as exc:
-                raise ValueError(str(exc)) from None
-
-        def done(result: tuple[str, int | None] | None) -> None:
-            if result is None:
-                return
-            points = result[1]
+        def done(points: int | None) -> None:
             try:
                 preview = previews.preview_set_points(self.use_cases, card, points)
             except UseCaseError as exc:
@@ -620,18 +594,7 @@ class BoardScreen(Screen[None]):
                 return
             self._submit(preview, lambda: self.pmo.board.set_points(key, points), None)
 
-        current = "" if card.get("points") is None else str(card["points"])
-        from ..modals.prompt import PromptScreen
-
-        self.app.push_screen(
-            PromptScreen(
-                f"Points for {key}",
-                current,
-                check,
-                "a whole number 0-999; empty clears   enter: save   escape: cancel",
-            ),
-            done,
-        )
+        ask_points(self.app, key, card, done)
 
     def action_toggle_view(self) -> None:
         if self.showing_all and self.pmo.board.active_sprint() is None:
@@ -691,42 +654,3 @@ class BoardScreen(Screen[None]):
         doc = self._need_card()
         if doc is not None:
             self.pmo.open_card(str(doc["key"]))
-
-    # ------------------------------------------------------------------ filter
-    async def action_filter(self) -> None:
-        bar = await self._filter_bar()
-        bar.display = True
-        field = bar.query_one("#filter-input", Input)
-        field.disabled = False
-        field.value = self.filter.text
-        field.focus()
-
-    def action_clear_filter(self) -> None:
-        self._close_filter(clear=True)
-
-    def _close_filter(self, clear: bool) -> None:
-        if clear:
-            self.filter = CardFilter("")
-        for bar in self.query("#filter-bar"):
-            field = bar.query_one("#filter-input", Input)
-            if clear:
-                field.value = ""
-            bar.display = bool(self.filter.text)
-            field.disabled = True
-        self.set_focus(None)
-        self.refresh_view()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter-input":
-            self.filter = CardFilter(event.value)
-            self.refresh_view()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter-input":
-            self._close_filter(clear=False)
-
-    def on_key(self, event: Any) -> None:
-        focused = self.focused
-        if event.key == "escape" and focused is not None and focused.id == "filter-input":
-            event.stop()
-            self._close_filter(clear=True)

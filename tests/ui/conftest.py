@@ -12,14 +12,13 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ui_helpers import (
-    NOW,
     USER,
+    Clock,
     SmallBoard,
     build_big_board,
     build_demo_board,
@@ -29,19 +28,6 @@ from ui_helpers import (
 from pmo_tui.ui.app import PmoApp
 
 POLL = 0.02  # seconds between checks for another process's writes, in tests
-
-
-class Clock:
-    """A clock the tests control: fixed unless a test advances it."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Clock
-from ui_helpers import USER, screen_text, settle, tables
+from ui_helpers import USER, Clock, screen_text, settle, tables
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.storage.jsonfile.store import Store

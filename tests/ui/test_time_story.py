@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Clock
 from test_timesheet_screen import grid_lines, open_sheet, ready, title_text
-from ui_helpers import USER, header_text, pmo_cli, settle, tables
+from ui_helpers import USER, Clock, header_text, pmo_cli, settle, tables
 
 from pmo_tui.ui.app import PmoApp
 from pmo_tui.ui.widgets.header import PmoHeader

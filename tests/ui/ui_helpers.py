@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,21 @@ if TYPE_CHECKING:
 
 USER = "ann"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the tests control: fixed unless a test advances it."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 TODAY = date(2026, 11, 20)
 PMO = Path(sys.executable).with_name("pmo")
 COLUMNS = ["todo", "doing", "review", "done"]

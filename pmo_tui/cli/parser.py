@@ -64,10 +64,12 @@ def glue_negative_values(argv: list[str]) -> list[str]:
 _WIDTH: list[int] = []
 
 
-def _terminal_width() -> int:
-    if _WIDTH:  # argparse asks for every parser and argument: ask the terminal once
-        return _WIDTH[0]
-    _WIDTH.append(_measure_width())
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS first; 80 when not a terminal; at least 40), asked
+    once: argparse asks for every parser and argument, and shutil.get_terminal_size would
+    import shutil (and bz2, lzma...) on a command's path."""
+    if not _WIDTH:
+        _WIDTH.append(_measure_width())
     return _WIDTH[0]
 
 
@@ -81,14 +83,14 @@ def _measure_width() -> int:
             columns = os.get_terminal_size(sys.stdout.fileno()).columns
         except (OSError, ValueError):
             columns = 80
-    return max(40, columns) - 2
+    return max(40, columns)
 
 
 class _Formatter(argparse.HelpFormatter):
     # argparse makes a formatter for every add_argument and would import shutil (and
     # bz2, lzma...) each time to ask the terminal width; ask it ourselves, cheaply.
     def __init__(self, prog: str, **kwargs: Any) -> None:
-        kwargs.setdefault("width", _terminal_width())
+        kwargs.setdefault("width", terminal_width() - 2)
         super().__init__(prog, **kwargs)
 
 

@@ -136,14 +136,13 @@ def cmd_burndown(env: Session) -> int:
 
 
 def _chart(b: Any) -> tuple[str, bool]:
-    import shutil
-
     from ...charts import empty_reason, render_burndown, use_color
+    from ..parser import terminal_width
 
     reason = empty_reason(b)  # holds the sprint's name: printed through display
     if reason is not None:
         return reason, False
-    columns = shutil.get_terminal_size((80, 24)).columns
+    columns = terminal_width()
     color = use_color(sys.stdout)
     chart = render_burndown(
         b, width=min(columns, CHART_MAX_WIDTH), height=CHART_HEIGHT, color=color

@@ -264,9 +264,9 @@ def cmd_ls(env: Session) -> int:
 
         json_out([card_doc_to_json(d, spent.get(d["key"], 0)) for d in rows])
         return EXIT_OK
-    import shutil
+    from ..parser import terminal_width
 
-    out(format_table(_column_names(env), rows, spent, shutil.get_terminal_size((80, 24)).columns))
+    out(format_table(_column_names(env), rows, spent, terminal_width()))
     return EXIT_OK
 
 

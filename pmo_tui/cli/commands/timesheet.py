@@ -7,13 +7,13 @@ This module only lays the grid out; see :func:`format_timesheet` for the layout 
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import EXIT_OK, UsageError
+from ..parser import terminal_width
 from . import Command
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def cmd_timesheet(env: Session) -> int:
     if a.json:
         json_out(ts.to_json(sheet))
         return EXIT_OK
-    out(format_timesheet(sheet, everyone=users is None, width=_terminal_width()))
+    out(format_timesheet(sheet, everyone=users is None, width=terminal_width()))
     return EXIT_OK
 
 
@@ -94,19 +94,6 @@ def _write_csv(text: str) -> None:
     if not text.isprintable():
         text = _UNSAFE_RUN.sub(lambda m: display(m.group()), text)
     sys.stdout.write(text)
-
-
-def _terminal_width() -> int:
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.stdout.fileno()).columns
-        except (OSError, ValueError):
-            columns = 80
-    return max(40, columns)
 
 
 # ===================================================================== the grid

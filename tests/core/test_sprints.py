@@ -6,9 +6,6 @@ The calendar: Friday 2026-11-20 is "today"; the next work day is Monday 2026-11-
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -38,17 +35,7 @@ class Clock:
         self.now = datetime(2026, 11, day, hour, minute, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")  # local time is UTC (tests/core/conftest.py)
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -18,17 +15,7 @@ from pmo_tui.core.storage.jsonfile.store import Store
 NOW = datetime(2026, 11, 20, 10, 0, 30, tzinfo=UTC)  # a Friday, with seconds
 
 
-@pytest.fixture(autouse=True)
-def utc() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")  # local time is UTC (tests/core/conftest.py)
 
 
 class Clock:

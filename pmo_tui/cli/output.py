@@ -12,11 +12,13 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from ..core.text import display
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..core.model import Doc
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
 
 from . import UsageError
 from .commands import MODULES, all_commands, commands_named
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 GLOBAL_VALUE_OPTIONS = ("--db", "--project", "--theme")
 # Options whose value may start with "-": `--at -15m` (15 minutes ago), `-t -perf` (remove

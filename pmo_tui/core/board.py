@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
 
 from .change import Change
 from .model import LONG_TIMER, Card, Doc, Project, Sprint, TimeEntry, long_running, utcnow
@@ -15,6 +14,10 @@ from .storage.jsonfile.backend import JsonFileStorage
 from .storage.jsonfile.store import Store
 from .usecases import cards, projects, timers, undo, validate
 from .usecases.session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["LONG_TIMER", "Board", "long_running"]
 

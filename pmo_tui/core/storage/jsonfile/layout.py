@@ -25,13 +25,17 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterator
+from json import JSONDecodeError  # orjson's JSONDecodeError is a subclass of it
 from operator import methodcaller
-from typing import Any
-
-import orjson
 
 from ...errors import StoreError
 from . import schema
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
 
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
@@ -41,20 +45,135 @@ class TableError(Exception):
     """A table's bytes are not what pmo wrote (the store turns it into StoreError)."""
 
 
-def dumps(data: Any) -> bytes:
-    return orjson.dumps(data)
+# --------------------------------------------------------------------------- JSON
+# orjson parses ~2x and writes ~10-40x faster than the standard library, but importing it
+# costs ~8-10 ms (it imports dataclasses, inspect, uuid, platform and json at start-up):
+# more than a whole one-card change at 1k cards.  So a small payload (one document, the
+# meta line, the projects table) goes through the standard library's C-accelerated json,
+# and orjson is imported only for a big one (or once it is loaded anyway).  Both ways give
+# the same result: the standard library is used only where it is known to agree with
+# orjson byte for byte, and anything else (odd types, big integers, floats written with an
+# exponent, invalid text, errors) is handed to orjson, so every refusal is orjson's.
+LOADS_STDLIB_MAX = 64 * 1024  # bytes: above this, orjson's faster parse pays for its import
+DUMPS_STDLIB_MAX = 2000  # values (dict entries, list items): a few dozen documents
+_orjson: Any = None
+_decoder: Any = None
+_encoder: Any = None
+# For the standard library path, bytes that might parse differently in orjson: a run of 19+
+# digits (an integer beyond 64 bits is a float in orjson), a digit before e/E (an exponent:
+# orjson refuses one that overflows to infinity) and \u escapes of surrogates (orjson refuses
+# a lone one).  Mapped by bytes.translate, then found with bytes.find (both in C).
+_RISKY = bytes(
+    ord("0") if chr(b).isdigit() and b < 128 else ord("e") if b in b"eE" else ord(" ")
+    for b in range(256)
+)
+_LONG_DIGITS = b"0" * 19
+
+
+def _orjson_module() -> Any:
+    global _orjson
+    if _orjson is None:
+        import orjson
+
+        _orjson = orjson
+    return _orjson
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity: as orjson
+
+
+def _loads_stdlib(raw: bytes | memoryview) -> Any:
+    """The document if the standard library parses it exactly as orjson would, else a
+    private sentinel (the caller then asks orjson)."""
+    global _decoder
+    data = raw if isinstance(raw, bytes) else bytes(raw)
+    shape = data.translate(_RISKY)
+    if _LONG_DIGITS in shape or b"0e" in shape or b"\\ud" in data or b"\\uD" in data:
+        return _UNSURE
+    try:
+        text = data.decode("utf-8")  # strict: invalid UTF-8 is orjson's to refuse
+    except UnicodeDecodeError:
+        return _UNSURE
+    if _decoder is None:
+        import json
+
+        _decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+    try:
+        return _decoder.decode(text)
+    except (ValueError, RecursionError):  # (a BOM, bad syntax, nesting too deep...)
+        return _UNSURE
+
+
+_UNSURE = object()
 
 
 def loads(raw: bytes | memoryview) -> Any:
+    """Parse JSON as orjson does (JSONDecodeError, a ValueError, if it is not valid)."""
     # Parsing builds hundreds of thousands of small dicts; the cyclic GC would walk them
     # again and again while they are created.  None of them can form a cycle, so keep it off.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return orjson.loads(raw)
+        if _orjson is None and len(raw) <= LOADS_STDLIB_MAX:
+            data = _loads_stdlib(raw)
+            if data is not _UNSURE:
+                return data
+        return _orjson_module().loads(raw)
     finally:
         if enabled:
             gc.enable()
+
+
+def _fits_stdlib(data: Any) -> bool:
+    """True if the standard library writes ``data`` exactly as orjson does, and it is
+    small: plain dicts with str keys, lists, tuples, str, bool, None, ints within 64 bits
+    and floats that both write without an exponent (orjson writes 1.5e-05 as 0.000015)."""
+    stack = [data]
+    budget = DUMPS_STDLIB_MAX
+    while stack:
+        obj = stack.pop()
+        kind = type(obj)
+        if kind is str or obj is None or kind is bool:
+            continue
+        budget -= 1
+        if budget < 0:
+            return False
+        if kind is dict:
+            for key in obj:
+                if type(key) is not str:
+                    return False
+            stack.extend(obj.values())
+        elif kind is list or kind is tuple:
+            stack.extend(obj)
+        elif kind is int:
+            if not -0x8000_0000_0000_0000 <= obj <= 0xFFFF_FFFF_FFFF_FFFF:
+                return False
+        elif kind is float:
+            if not (1e-4 <= abs(obj) < 1e16 or obj == 0.0):  # (also False for nan)
+                return False
+        else:
+            return False
+    return True
+
+
+def dumps(data: Any) -> bytes:
+    """Compact JSON bytes, exactly as ``orjson.dumps(data)`` (its errors too)."""
+    global _encoder
+    if _orjson is None and _fits_stdlib(data):
+        if _encoder is None:
+            import json
+
+            _encoder = json.JSONEncoder(
+                ensure_ascii=False, separators=(",", ":"), check_circular=False
+            )
+        try:
+            out: bytes = _encoder.encode(data).encode("utf-8")
+            return out
+        except UnicodeEncodeError:  # a lone surrogate: orjson refuses it
+            pass
+    out = _orjson_module().dumps(data)
+    return out
 
 
 def check_table(name: str, table: Any, *, validate: bool = True) -> dict[str, Doc]:
@@ -122,7 +241,7 @@ class Tables(dict[str, dict[str, Doc]]):
         crc_note = "" if self.verify(name) else " (its checksum does not match either)"
         try:
             table = check_table(name, loads(raw), validate=not trusted)
-        except orjson.JSONDecodeError:
+        except JSONDecodeError:
             raise StoreError(
                 self.path, f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}"
             ) from None
@@ -192,7 +311,7 @@ class Tables(dict[str, dict[str, Doc]]):
         body = src[at : end.start() + 1] if end else src[at : stop - 1]
         try:
             doc = loads(body)
-        except orjson.JSONDecodeError:
+        except JSONDecodeError:
             return None
         if not isinstance(doc, dict) or doc.get(field) != value:
             return None
@@ -371,7 +490,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
         layout = first["layout"]
         counters = first["next_ids"]
         crcs = first["crc"]
-    except (KeyError, TypeError, orjson.JSONDecodeError):
+    except (KeyError, TypeError, JSONDecodeError):
         return None
     if not isinstance(layout, dict) or set(layout) != set(pieces):
         return None

@@ -21,9 +21,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from json import JSONDecodeError  # (orjson's is a subclass)
 from pathlib import Path
-
-import orjson
 
 from ...errors import StoreError, UseCaseError
 from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
@@ -271,7 +270,7 @@ class Store:
             return lazy
         try:
             data = loads(raw)
-        except orjson.JSONDecodeError:
+        except JSONDecodeError:
             raise StoreError(path, "not valid JSON: truncated or corrupt") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise StoreError(path, "not a pmo data file (not a table document)")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # (typing costs ~2 ms to import; the type checker sets this)
 if TYPE_CHECKING:
     from pendulum import Timezone
 

@@ -6,7 +6,6 @@ standard library; platformdirs is used only off Linux.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -236,6 +235,8 @@ def resolve_user(cfg: Config) -> str:
     value = os.environ.get("PMO_USER") or cfg.user
     if value:
         return value
+    import getpass  # (here: with PMO_USER or `user` set, it is never needed)
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers): still usable

@@ -54,11 +54,16 @@ def try_fast_status(argv: list[str]) -> int | None:
     from ..core import config
     from ..core.storage.jsonfile import status
 
+    config_file = config.config_file_text()  # (text: pathlib is not imported here)
+    if config_file is None:
+        return None
     try:
-        cfg = config.load_config()
+        cfg = config.load_config(config_file)
     except config.ConfigError:
         return None
-    path = config.resolve_db(db, cfg)
+    path = config.db_text(db, cfg)
+    if path is None:
+        return None
     running = status.read_fast(path)
     if running is None:
         return None

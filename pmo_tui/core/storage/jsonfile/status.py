@@ -18,6 +18,7 @@ from operator import is_, methodcaller
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
     Any = object
@@ -25,9 +26,15 @@ else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
 Doc = dict[str, Any]
 
 
-def status_path(db: str | os.PathLike[str]) -> str:
-    """Beside the real data file (a linked data file has one status file, not one per link).
-    Text, not a Path: the prompt's path does not import pathlib (~3 ms)."""
+def status_path(db: str | os.PathLike[str]) -> Path:
+    """Beside the real data file (a linked data file has one status file, not one per link)."""
+    from pathlib import Path
+
+    return Path(status_text(db))
+
+
+def status_text(db: str | os.PathLike[str]) -> str:
+    """``str(status_path(db))``: the prompt's path does not import pathlib (~3 ms)."""
     return os.path.realpath(db) + ".status"
 
 
@@ -70,7 +77,7 @@ def read_running(db: str | os.PathLike[str], sig: tuple[int, int, int]) -> dict[
     """Running timers by user from the status file if it was written for ``sig``."""
     try:
         # Never through a link, never waiting on a FIFO a teammate put there.
-        fd = os.open(status_path(db), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(status_text(db), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:

@@ -10,7 +10,6 @@ is written with JSON's own escaping (orjson escapes every C0 control character).
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Iterable
 
 from ..core.text import display
@@ -61,6 +60,8 @@ def width(text: str) -> int:
     """Terminal cell width (East Asian wide characters take two cells)."""
     if text.isascii():  # nearly every cell: one C-level check instead of a call per char
         return len(text)
+    import unicodedata  # (here: a command that prints ASCII never loads it)
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -70,6 +71,8 @@ def clip(text: str, cells: int) -> str:
         return text
     if text.isascii():
         return text[: max(0, cells - 1)] + "…"
+    import unicodedata
+
     kept, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1

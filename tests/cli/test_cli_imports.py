@@ -41,6 +41,7 @@ STATUS_FORBIDDEN = (
     "ipaddress",
     "pmo_tui.core.model",
     "pmo_tui.core.storage.jsonfile.store",
+    "datetime",  # pmo's stored times are read by fast_status.epoch_seconds
 )
 
 

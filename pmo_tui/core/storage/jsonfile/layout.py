@@ -54,7 +54,7 @@ class TableError(Exception):
 # the same result: the standard library is used only where it is known to agree with
 # orjson byte for byte, and anything else (odd types, big integers, floats written with an
 # exponent, invalid text, errors) is handed to orjson, so every refusal is orjson's.
-LOADS_STDLIB_MAX = 64 * 1024  # bytes: above this, orjson's faster parse pays for its import
+LOADS_STDLIB_MAX = 1024 * 1024  # bytes: above this, orjson's faster parse pays for its import
 DUMPS_STDLIB_MAX = 2000  # values (dict entries, list items): a few dozen documents
 _orjson: Any = None
 _decoder: Any = None
@@ -62,9 +62,18 @@ _encoder: Any = None
 # For the standard library path, bytes that might parse differently in orjson: a run of 19+
 # digits (an integer beyond 64 bits is a float in orjson), a digit before e/E (an exponent:
 # orjson refuses one that overflows to infinity) and \u escapes of surrogates (orjson refuses
-# a lone one).  Mapped by bytes.translate, then found with bytes.find (both in C).
+# a lone one).  Each byte is mapped to its class by bytes.translate (digit 0, e, backslash, u,
+# d, anything else a space), then the patterns are found with bytes.find: both in C.
 _RISKY = bytes(
-    ord("0") if chr(b).isdigit() and b < 128 else ord("e") if b in b"eE" else ord(" ")
+    ord("0")
+    if 48 <= b <= 57
+    else ord("e")
+    if b in b"eE"
+    else ord("d")
+    if b in b"dD"
+    else b
+    if b in b"\\u"
+    else ord(" ")
     for b in range(256)
 )
 _LONG_DIGITS = b"0" * 19
@@ -89,7 +98,7 @@ def _loads_stdlib(raw: bytes | memoryview) -> Any:
     global _decoder
     data = raw if isinstance(raw, bytes) else bytes(raw)
     shape = data.translate(_RISKY)
-    if _LONG_DIGITS in shape or b"0e" in shape or b"\\ud" in data or b"\\uD" in data:
+    if _LONG_DIGITS in shape or b"0e" in shape or b"\\ud" in shape:
         return _UNSURE
     try:
         text = data.decode("utf-8")  # strict: invalid UTF-8 is orjson's to refuse

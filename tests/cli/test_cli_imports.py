@@ -108,3 +108,30 @@ def test_the_prompt_imports_only_the_standard_librarys_light_modules(
     modules = imported(("status", "--short"), env, tmp_path)
     assert "pmo_tui.cli.fast_status" in modules
     assert not offenders(modules, STATUS_FORBIDDEN)
+
+
+GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
+
+
+@pytest.mark.skipif(not GENERATE.exists(), reason="bench/generate.py is not in this tree")
+def test_writes_on_a_thousand_cards_do_not_import_orjson(env, tmp_path):
+    """At 1k cards the tables (~400 KB each) are parsed and written by the standard library:
+    importing orjson would cost more than that (layout.LOADS/DUMPS_STDLIB_MAX)."""
+    db = Path(env["PMO_DB"])
+    made = subprocess.run(
+        [sys.executable, GENERATE, "--cards", "1000", "--out", db], capture_output=True
+    )
+    assert made.returncode == 0, made.stderr
+    env = {**env, "PMO_USER": "bench"}
+    # The generated file has no line checksums yet: the first write gives it pmo's layout.
+    first = subprocess.run([PMO, "move", "PMO-5", "doing"], env=env, cwd=tmp_path)
+    assert first.returncode == 0
+    for argv in (
+        ("move", "PMO-5", "todo"),
+        ("start", "PMO-5"),
+        ("status", "--short"),
+        ("stop",),
+        ("add", "one more"),
+    ):
+        modules = imported(argv, env, tmp_path)
+        assert not offenders(modules, WRITE_FORBIDDEN), argv

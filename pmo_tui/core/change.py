@@ -61,6 +61,14 @@ class Skipped(Record):
     def __hash__(self) -> int:
         return hash(self._values())
 
+    # copy and pickle (frozen: they cannot set the fields one by one)
+    def __getstate__(self) -> list[object]:
+        return list(self._values())
+
+    def __setstate__(self, state: list[object]) -> None:
+        for name, value in zip(self.__slots__, state, strict=True):
+            object.__setattr__(self, name, value)
+
 
 class Change:
     label: str

@@ -33,6 +33,7 @@ def test_file_is_plain_json_with_one_table_per_line(tmp_path: Path) -> None:
         "sprints",
         "time_entries",
         "events",
+        "_index",  # derived from time_entries (index.py)
     ]
     data = json.loads(path.read_text())
     assert len(data["cards"]) == 5

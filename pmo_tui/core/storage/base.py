@@ -60,8 +60,19 @@ class Storage(Protocol):
     def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
         """Time entries, optionally of one user and/or one card, in no particular order."""
 
-    def running(self) -> list[Doc]:
-        """The time entries still running (no end)."""
+    def running(self, user: str | None = None) -> list[Doc]:
+        """The time entries still running (no end), of ``user`` if given, in the order
+        they were added.  Cheap: from an index kept with the entries, not a scan."""
+
+    def closed_minutes(self) -> dict[str, int]:
+        """Minutes logged per card key by its finished entries (each entry's whole minutes;
+        cards with none left out), from the index.  Running entries are not in it: they
+        count up to the time of display.  Do not change the dict."""
+
+    def last_end(self, user: str) -> int | None:
+        """Epoch seconds at or after the end of every finished entry of ``user`` (None: no
+        finished entry).  A timer starting at or after it overlaps none of them; an
+        earlier start must be checked against the entries."""
 
     def sprints(self, project: str | None = None) -> list[Doc]: ...
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import eq, is_, methodcaller
+from operator import eq, methodcaller
 
 from ..base import ID_FIELDS, Doc
+from . import index as entries_index
 from .store import Store
 
 _GET_USER = methodcaller("get", "user")
 _GET_CARD = methodcaller("get", "card")
-_GET_END = methodcaller("get", "end")
 
 
 class JsonFileStorage:
@@ -76,9 +76,15 @@ class JsonFileStorage:
             docs = list(compress(docs, map(eq, map(_GET_CARD, docs), repeat(card))))
         return docs
 
-    def running(self) -> list[Doc]:
-        docs = list(self._rows("time_entries").values())
-        return list(compress(docs, map(is_, map(_GET_END, docs), repeat(None))))
+    # Time entries: from their index (index.py), which needs no parse of the entries.
+    def running(self, user: str | None = None) -> list[Doc]:
+        return entries_index.of_tables(self.store.read()).running_docs(user)
+
+    def closed_minutes(self) -> dict[str, int]:
+        return entries_index.of_tables(self.store.read()).minutes
+
+    def last_end(self, user: str) -> int | None:
+        return entries_index.of_tables(self.store.read()).last.get(user)
 
     def sprints(self, project: str | None = None) -> list[Doc]:
         rows = self._rows("sprints").values()

@@ -103,6 +103,8 @@ class Tables(dict[str, dict[str, Doc]]):
         # CRC-32 of each verified raw table without its closing brace: appending to the
         # table continues from it, so its bytes are summed once per command, not twice.
         self.prefix_crcs: dict[str, int] = {}
+        # The time entries' derived index (index.py), once read or computed.
+        self.entries_index: Any = None
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -248,6 +250,7 @@ class Tables(dict[str, dict[str, Doc]]):
         new.crcs = self.crcs
         new.verified = self.verified
         new.prefix_crcs = self.prefix_crcs
+        new.entries_index = _copy_index(self.entries_index)
         return new
 
     def append_raw(self, name: str, doc: Doc) -> str:
@@ -259,6 +262,12 @@ class Tables(dict[str, dict[str, Doc]]):
 
     def can_append_raw(self, name: str) -> bool:
         return name in self.next_ids and self.usable_raw(name)
+
+
+def _copy_index(index: Any) -> Any:
+    """A working copy's own index (it is changed in place by the writes)."""
+    copy = getattr(index, "copy", None)
+    return index if copy is None else copy()
 
 
 def next_id(table: dict[str, Doc]) -> int:
@@ -274,8 +283,11 @@ def serialize(tables: Tables) -> list[Chunk]:
     line's length, its CRC-32 and the next document id of each table.  Raw tables are
     checked against their recorded checksum first: bytes that do not match are parsed
     (refused if damaged), never carried over as they are."""
+    from .index import NAME as INDEX
+    from .index import index_line
+
     names = [n for n in TABLES if n in tables] + [
-        n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
+        n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES and n != INDEX
     ]
     lines: dict[str, list[Chunk]] = {}
     layout: dict[str, int] = {}
@@ -314,6 +326,13 @@ def serialize(tables: Tables) -> list[Chunk]:
             for chunk in chunks:
                 crc = zlib.crc32(chunk, crc)
         crcs[name] = crc
+    # The time entries' index, last: it records the checksum of their line (index.py).
+    index = index_line(tables, crcs)
+    if index is not None:
+        names.append(INDEX)
+        lines[INDEX] = [index]
+        layout[INDEX] = len(index)
+        crcs[INDEX] = zlib.crc32(index)
     meta = dict.get(tables, "meta") or {}
     meta = {k: dict(v) for k, v in meta.items()}
     first = meta.setdefault("1", {})

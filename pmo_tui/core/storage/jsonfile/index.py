@@ -17,8 +17,9 @@ parsed entries, and written with the next commit.  Exports never include it.
 
 - ``running``: doc id -> the whole running entry (no end);
 - ``last``: user -> epoch seconds no earlier than the end of any of the user's finished
-  entries (exact when recomputed; removing an entry leaves it as an upper bound, which is
-  all the overlap shortcut needs: a start at or after it overlaps no finished entry);
+  entries (2**53 if one has an end that is not a time).  Exact when recomputed; removing an
+  entry leaves it as an upper bound, which is all the overlap shortcut needs: a start at or
+  after it overlaps no finished entry;
 - ``minutes``: card key -> minutes of its finished entries (each entry's whole minutes,
   as ``Session.spent`` counts them; cards with none are left out).
 """
@@ -48,9 +49,10 @@ class _Bulk:
 
 
 BULK = _Bulk()
+_NEVER = 2**53  # epoch seconds later than any time (see EntriesIndex._add)
 
 
-def _epoch(text: Any) -> datetime | None:
+def _time(text: Any) -> datetime | None:
     if not isinstance(text, str):
         return None
     try:
@@ -96,7 +98,7 @@ class EntriesIndex:
         )
 
     def __repr__(self) -> str:
-        return f"EntriesIndex(running={self.running!r}, last={self.last!r}, minutes={self.minutes!r})"
+        return f"EntriesIndex({self.running!r}, {self.last!r}, {self.minutes!r})"
 
     # ------------------------------------------------------------------ changes
     def apply(self, doc_id: str, old: Doc | None, new: Doc | None) -> None:
@@ -113,9 +115,11 @@ class EntriesIndex:
             return
         card = doc.get("card")
         user = doc.get("user")
-        finish = _epoch(end)
-        if finish is not None and isinstance(user, str):
-            bound = math.ceil(finish.timestamp())
+        finish = _time(end)
+        if isinstance(user, str):
+            # An end that is not a time (a hand edit) reads as open-ended to the overlap
+            # rule: no start is known to be clear of it.
+            bound = _NEVER if finish is None else math.ceil(finish.timestamp())
             if bound > self.last.get(user, bound - 1):
                 self.last[user] = bound
         minutes = _minutes(doc.get("start"), finish)
@@ -127,7 +131,7 @@ class EntriesIndex:
             self.running.pop(doc_id, None)
             return
         card = doc.get("card")
-        minutes = _minutes(doc.get("start"), _epoch(doc.get("end")))
+        minutes = _minutes(doc.get("start"), _time(doc.get("end")))
         if minutes and isinstance(card, str):
             left = self.minutes.get(card, 0) - minutes
             if left:
@@ -168,7 +172,7 @@ class EntriesIndex:
 
 def _minutes(start: Any, end: datetime | None) -> int:
     """An entry's whole minutes (``Session.spent``'s rule); 0 if unreadable."""
-    began = _epoch(start)
+    began = _time(start)
     if began is None or end is None:
         return 0
     return max(0, int((end - began).total_seconds() // 60))

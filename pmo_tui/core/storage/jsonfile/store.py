@@ -281,7 +281,7 @@ class Store:
         self._check_meta(tables)
         recorded = data["meta"]["1"].get("layout")
         if isinstance(recorded, dict):  # written by pmo: every table it wrote must be there
-            missing = [n for n in recorded if n not in data and n != entries_index.NAME]
+            missing = [name for name in recorded if name not in data]
             if missing:
                 raise StoreError(path, f"damaged: table {missing[0]!r} is missing (truncated?)")
         for name in TABLES:

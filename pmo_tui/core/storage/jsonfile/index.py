@@ -161,11 +161,14 @@ class EntriesIndex:
         running, last, minutes = doc.get("running"), doc.get("last"), doc.get("minutes")
         if not (isinstance(running, dict) and isinstance(last, dict) and isinstance(minutes, dict)):
             return None
-        if not all(isinstance(v, dict) and v.get("end") is None for v in running.values()):
+        # (map/set: checked in C, the minutes of 10,000 cards on every read)
+        if not set(map(type, running.values())) <= {dict}:
             return None
-        if not all(type(v) is int for v in last.values()):
+        if any(doc.get("end") is not None for doc in running.values()):
             return None
-        if not all(type(v) is int for v in minutes.values()):
+        if not set(map(type, last.values())) <= {int}:
+            return None
+        if not set(map(type, minutes.values())) <= {int}:
             return None
         return cls(running, last, minutes)
 

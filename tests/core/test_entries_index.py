@@ -442,3 +442,14 @@ def test_a_start_before_the_last_end_still_checks_the_entries(path: Path) -> Non
     board.clock = lambda: T0 + timedelta(minutes=200)
     board.start_timer("PMO-4")
     assert_index_matches(path)
+
+
+def test_a_move_to_done_finds_the_running_timers_in_the_index(
+    big: Path, parsed: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _pmo("move", "PMO-9", "done") == 0  # no timer on it: no entry read
+    assert "time_entries" not in parsed
+    assert _pmo("move", "PMO-7", "done") == 0  # bob's timer runs there: stopped
+    assert "stopped bob's timer on PMO-7" in capsys.readouterr().out
+    assert Board(Store(big), "bob").running() is None
+    assert_index_matches(big)

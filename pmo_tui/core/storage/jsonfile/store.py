@@ -695,7 +695,13 @@ def write_status_file(store: Store, data: Tables) -> None:
     """Refresh the derived status file; it is only a cache, so failures are ignored."""
     if store.signature is None:
         return
-    running = running_timers(store, data)
+    running = None
+    if data.entries_index is None and store.prev_signature is not None:
+        # No entry was read or changed (a change keeps the index): carry the running timers
+        # over from the status file instead of reading the index (1-2 ms at 10k cards).
+        running = status_file.read_running(store.path, store.prev_signature)
+    if running is None:
+        running = running_timers(store, data)
     with contextlib.suppress(OSError, StoreError):
         store.write_atomic(
             store.status_path, status_file.render(store.signature, running), durable=False

@@ -453,3 +453,25 @@ def test_a_move_to_done_finds_the_running_timers_in_the_index(
     assert "stopped bob's timer on PMO-7" in capsys.readouterr().out
     assert Board(Store(big), "bob").running() is None
     assert_index_matches(big)
+
+
+def test_latest_end_is_rounded_up_and_an_unreadable_end_blocks_the_shortcut() -> None:
+    rows = {
+        "1": {"id": 1, "card": "PMO-1", "user": "a", "start": "2026-03-02T08:00:00Z",
+              "end": "2026-03-02T08:30:00.250000+00:00"},
+        "2": {"id": 2, "card": "PMO-1", "user": "b", "start": "2026-03-02T08:00:00Z",
+              "end": ""},
+        "3": {"id": 3, "card": "PMO-2", "user": "a", "start": "2026-03-02T09:00:00Z",
+              "end": None},
+    }  # fmt: skip
+    index = EntriesIndex.from_entries(rows)
+    half_past = datetime(2026, 3, 2, 8, 30, tzinfo=UTC).timestamp()
+    assert index.last["a"] == half_past + 1
+    assert index.last["b"] > 2**52  # "" is no time: never known to be clear of it
+    assert index.minutes == {"PMO-1": 30}
+    assert [d["id"] for d in index.running_docs("a")] == [3]
+    index.apply("3", rows["3"], dict(rows["3"], end="2026-03-02T09:10:00Z"))
+    assert index.minutes == {"PMO-1": 30, "PMO-2": 10} and not index.running
+    assert index == EntriesIndex.from_entries(
+        {**rows, "3": dict(rows["3"], end="2026-03-02T09:10:00Z")}
+    )

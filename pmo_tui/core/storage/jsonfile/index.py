@@ -26,7 +26,6 @@ parsed entries, and written with the next commit.  Exports never include it.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -119,7 +118,7 @@ class EntriesIndex:
         if isinstance(user, str):
             # An end that is not a time (a hand edit) reads as open-ended to the overlap
             # rule: no start is known to be clear of it.
-            bound = _NEVER if finish is None else math.ceil(finish.timestamp())
+            bound = _NEVER if finish is None else -int(-finish.timestamp() // 1)  # (ceil)
             if bound > self.last.get(user, bound - 1):
                 self.last[user] = bound
         minutes = _minutes(doc.get("start"), finish)

@@ -74,22 +74,13 @@ from _results import (
 
 ROWS = {"1": "fixed", "2": "writes", "3": "prompt", "4": "reading", "5": "app"}
 WRITES = ("add", "move", "start", "stop", "sprint add", "sprint remove", "edit")
-DEFAULT_RUNS = 21
+DEFAULT_RUNS = 31  # ~4 s a round on a quiet 2-core machine: ~2-3 min of pairs
 PEERS = BENCH / ".peers"
 TW_RC = ["rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off"]
 CARD = "PMO-5"  # generate.py: open, in todo, no time entries
 CARD_UUID = str(uuid.UUID(int=5))  # burndown.write_tasks: the card number's uuid
 WEEK = watson.WEEK  # the week of run.DATA_WEEK
 TIMEOUT = 300  # seconds for one timed process
-PROMPT_KEYS = ("render_ms_bash", "render_ms_zsh", "timew_ms", "status_short_ms", "python_pass_ms")
-APP_KEYS = (
-    "first_frame_ms_1k",
-    "first_frame_ms_10k",
-    "bare_ms",
-    "move_ms_1k",
-    "move_ms_10k",
-    "idle_cpu_pct_10k",
-)
 
 
 # --------------------------------------------------------------------------- what is run
@@ -240,7 +231,7 @@ def skipped(n: str, what: str, why: str, target: str = "") -> Row:
     return Row(n, what, None, target=target, reason=f"skipped: {why}")
 
 
-def table(rows: list[Row], busy: bool) -> str:
+def table(rows: list[Row]) -> str:
     head = "| # | figure | pmo median | vs (peer or floor) | its median | pmo / peer per pair, "
     head += "median [range] | target | verdict | reason |"
     lines = [head, "|---|---|---|---|---|---|---|---|---|"]
@@ -252,8 +243,6 @@ def table(rows: list[Row], busy: bool) -> str:
         reason = r.reason
         if r.pmo is None and reason.startswith(("skipped: ", "not measured: ")):
             verdict, reason = reason.split(": ", 1)
-        if r.met is False and busy:
-            reason += " (machine busy: load above the core count)"
         cells = [r.n, r.what, _fmt(r.pmo, r.unit), r.peer, _fmt(r.peer_value, r.unit)]
         cells += [ratio, r.target, verdict, reason]
         lines.append("| " + " | ".join(c if c != "- ms" else "-" for c in cells) + " |")
@@ -319,26 +308,25 @@ def ensure_watson(explicit: str | None, notes: list[str]) -> str | None:
     return str(exe) if exe.exists() else None
 
 
+def _apt_peer(given: str | None, name: str, package: str, peers: Peers) -> str | None:
+    """The executable of an apt-installed peer (with its version), or None and a note."""
+    found = shutil.which(given) if given else None
+    if found:
+        peers.versions.append(f"{name} {_version([found, '--version'])}")
+    else:
+        peers.notes.append(
+            f"{name}: {given or package} not found (apt-get install -y {package}); "
+            "its rows are skipped."
+        )
+    return found
+
+
 def find_peers(args: argparse.Namespace, rows: set[str]) -> Peers:
     peers = Peers()
     if rows & {"2", "4"}:
-        peers.task = shutil.which(args.task) if args.task else None
-        if peers.task:
-            peers.versions.append(f"Taskwarrior {_version([peers.task, '--version'])}")
-        else:
-            peers.notes.append(
-                f"Taskwarrior: {args.task or '`task`'} not found (apt-get install -y taskwarrior); "
-                "its rows are skipped."
-            )
+        peers.task = _apt_peer(args.task, "Taskwarrior", "taskwarrior", peers)
     if "4" in rows:
-        peers.timew = shutil.which(args.timew) if args.timew else None
-        if peers.timew:
-            peers.versions.append(f"Timewarrior {_version([peers.timew, '--version'])}")
-        else:
-            peers.notes.append(
-                f"Timewarrior: {args.timew or '`timew`'} not found (apt-get install -y "
-                "timewarrior); its rows are skipped."
-            )
+        peers.timew = _apt_peer(args.timew, "Timewarrior", "timewarrior", peers)
         peers.watson = ensure_watson(args.watson, peers.notes)
         if peers.watson:
             peers.versions.append(_version([peers.watson, "--version"]))
@@ -542,71 +530,62 @@ def _json_document(text: str) -> dict[str, Any] | None:
     return None
 
 
-def row_prompt(timeout: float, notes: list[str]) -> list[Row]:
-    doc, why = run_helper("prompt.py", PROMPT_KEYS, timeout)
+@dataclass
+class Spec:
+    """A figure read from a helper script's JSON: ``key``'s value against ``limit``, or with
+    ``relative``, ``key`` / ``peer_key`` against ``limit``."""
+
+    what: str
+    key: str
+    limit: float
+    peer: str = ""
+    peer_key: str = ""
+    relative: bool = False
+    unit: str = "ms"
+
+
+PROMPT = [
+    Spec("prompt render, bash (per render)", "render_ms_bash", 1, "`timew` (per call)", "timew_ms"),
+    Spec("prompt render, zsh (per render)", "render_ms_zsh", 1, "`timew` (per call)", "timew_ms"),
+    Spec("`pmo status --short`", "status_short_ms", 2, "`python -c pass`", "python_pass_ms", True),
+]
+APP = [
+    Spec("app: move key -> board redrawn (1k)", "move_ms_1k", 30),
+    Spec("app: move key -> board redrawn (10k)", "move_ms_10k", 50),
+    Spec("app: first frame (1k)", "first_frame_ms_1k", 1.5, "bare Textual app", "bare_ms", True),
+    Spec("app: first frame (10k)", "first_frame_ms_10k", 2, "bare Textual app", "bare_ms", True),
+    Spec("app: idle CPU (10k), near zero", "idle_cpu_pct_10k", 1, unit="%"),
+]
+
+
+def helper_rows(
+    n: str, script: str, specs: list[Spec], timeout: float, notes: list[str]
+) -> list[Row]:
+    """Row ``n`` from ``python bench/<script> --json`` (medians as that script measured them:
+    no pairs here, the ratio is of its medians)."""
+    keys = tuple(dict.fromkeys(k for s in specs for k in (s.key, s.peer_key) if k))
+    doc, why = run_helper(script, keys, timeout)
     if why:
-        notes.append(f"Row 3: {why}.")
+        notes.append(f"Row {n}: {why}.")
 
     def num(key: str) -> float | None:
         value = doc.get(key)
         return float(value) if isinstance(value, int | float) else None
 
     rows = []
-    for shell in ("bash", "zsh"):
-        what = f"prompt render, {shell} (per render)"
-        if num(f"render_ms_{shell}") is None:
-            rows.append(skipped("3", what, why or "no figure", "< 1 ms"))
+    for s in specs:
+        value, peer = num(s.key), num(s.peer_key) if s.peer_key else None
+        target = f"<= {s.limit:g}x" if s.relative else f"< {s.limit:g} {s.unit}"
+        if value is None or (s.relative and not peer):
+            rows.append(skipped(n, s.what, why or f"no {s.key}", target))
             continue
-        row = Row("3", what, num(f"render_ms_{shell}"), "`timew` (per call)", num("timew_ms"))
-        rows.append(absolute_row(row, 1))
-    what = "`pmo status --short`"
-    if num("status_short_ms") is None or num("python_pass_ms") is None:
-        rows.append(skipped("3", what, why or "no figure", "<= 2x"))
-    else:
-        ratio = num("status_short_ms") / num("python_pass_ms")  # type: ignore[operator]
-        row = Row("3", what, num("status_short_ms"), "`python -c pass`", num("python_pass_ms"))
-        row.target, row.met = "<= 2x", ratio <= 2
-        row.reason = "" if row.met else "_to explain_"
-        rows.append(row)
-    return rows
-
-
-def row_app(timeout: float, notes: list[str]) -> list[Row]:
-    doc, why = run_helper("app_bench.py", APP_KEYS, timeout)
-    if why:
-        notes.append(f"Row 5: {why}.")
-
-    def num(key: str) -> float | None:
-        value = doc.get(key)
-        return float(value) if isinstance(value, int | float) else None
-
-    rows = []
-    for size, limit in (("1k", 30), ("10k", 50)):
-        what = f"app: move key -> board redrawn ({size})"
-        value = num(f"move_ms_{size}")
-        if value is None:
-            rows.append(skipped("5", what, why or "no figure", f"< {limit} ms"))
+        row = Row(n, s.what, value, s.peer, peer, unit=s.unit)
+        if s.relative and peer:
+            row.target, row.met = target, value / peer <= s.limit
+            row.reason = "" if row.met else "_to explain_"
+            rows.append(row)
         else:
-            rows.append(absolute_row(Row("5", what, value), limit))
-    bare = num("bare_ms")
-    for size, limit in (("1k", 1.5), ("10k", 2.0)):
-        what = f"app: first frame ({size})"
-        value = num(f"first_frame_ms_{size}")
-        if value is None or bare is None:
-            rows.append(skipped("5", what, why or "no figure", f"<= {limit:g}x bare"))
-            continue
-        row = Row("5", what, value, "bare Textual app", bare)
-        row.target, row.met = f"<= {limit:g}x", value / bare <= limit
-        row.reason = "" if row.met else "_to explain_"
-        rows.append(row)
-    what = "app: idle CPU (10k)"
-    value = num("idle_cpu_pct_10k")
-    if value is None:
-        rows.append(skipped("5", what, why or "no figure", "near zero"))
-    else:
-        row = absolute_row(Row("5", what, value, unit="%"), 1)
-        row.target = "near zero (< 1 %)"
-        rows.append(row)
+            rows.append(absolute_row(row, s.limit))
     return rows
 
 
@@ -666,7 +645,7 @@ def row_reading(
     notes.append(
         f"Timesheet peers read the {len(entries)} closed time entries of the 10k set (Watson "
         "frames: project = card, tag = user; Timewarrior intervals tagged card and user); "
-        "the week's total as printed: " + ", ".join(f"{k} {v}" for k, v in totals.items()) + "."
+        "the week's total as printed: " + ", ".join(f"`{k}` {v}" for k, v in totals.items()) + "."
     )
     what = f"`pmo {run.TIMESHEET}` (10k)"
     for peer_label, missing in (("watson report", "Watson"), ("timew summary", "Timewarrior")):
@@ -803,15 +782,19 @@ def main(argv: list[str] | None = None) -> int:
                 why = "no Taskwarrior store (see the notes)"
                 rows.append(skipped("2", "writes vs Taskwarrior (10k)", why, "<= 1x"))
         if "3" in rows_wanted:
-            rows += row_prompt(args.helper_timeout, notes)
+            rows += helper_rows("3", "prompt.py", PROMPT, args.helper_timeout, notes)
         if "4" in rows_wanted:
             rows += row_reading(args.runs, peers, tw_plain, notes, folder)
         if "5" in rows_wanted:
-            rows += row_app(args.helper_timeout, notes)
+            rows += helper_rows("5", "app_bench.py", APP, args.helper_timeout, notes)
     load_after = load_average()
-    busy = max(float(load_before.split("/")[0]), float(load_after.split("/")[0])) > len(
-        os.sched_getaffinity(0)
-    )
+    cores = len(os.sched_getaffinity(0))
+    if max(float(load_before.split("/")[0]), float(load_after.split("/")[0])) > cores:
+        notes.insert(
+            0,
+            f"**The machine was busy** (1-minute load above its {cores} cores): pairs "
+            "share the load, but ratios spread and absolute figures are inflated.",
+        )
     took = time.monotonic() - started
     used = ["1k"] * ("1" in rows_wanted) + ["10k"] * bool(rows_wanted & {"2", "4"})
     sizes = ", ".join(f"{s} = {ensure_data(s).stat().st_size / 1e6:.1f} MB" for s in used)
@@ -830,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
             + ". Verdicts: relative targets on the median per-pair ratio, absolute ones on "
             "pmo's median; a reason marked _to explain_ is for the lead.",
             "",
-            table(rows, busy),
+            table(rows),
             "",
             *(f"- {n}" for n in notes),
             "",

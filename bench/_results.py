@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -111,15 +111,16 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)")
 
 
 def import_times(
-    argv: Sequence[str], env: dict[str, str], runs: int = 3
+    argv: Sequence[str] | Callable[[int], Sequence[str]], env: dict[str, str], runs: int = 3
 ) -> dict[str, tuple[int, int, int]]:
-    """``python -X importtime`` of ``argv`` (a Python script and its arguments), ``runs`` times:
-    per module, the least self and cumulative microseconds seen and its nesting depth
+    """``python -X importtime`` of ``argv`` (a Python script and its arguments; or a function
+    of the run's index giving them, for a command that must differ between runs), ``runs``
+    times: per module, the least self and cumulative microseconds seen and its nesting depth
     (0 = imported at top level). ``"(all)"`` is the sum of the top-level cumulative times."""
     best: dict[str, tuple[int, int, int]] = {}
-    for _ in range(runs):
+    for i in range(runs):
         proc = subprocess.run(
-            [PY, "-X", "importtime", *argv],
+            [PY, "-X", "importtime", *(argv(i) if callable(argv) else argv)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

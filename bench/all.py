@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -469,16 +470,19 @@ def _maybe_task_copy(store: Path | None) -> Iterator[dict[str, str] | None]:
 
 
 def importtime_table(runs: int = 3, top: int = 15) -> str:
-    """`python -X importtime pmo move` at 1k: the top modules by cumulative and by self time."""
+    """`python -X importtime pmo move` at 1k: the top modules by cumulative and by self time.
+    Every run moves the card (run.py's move series: doing, todo, doing), as a user would."""
+    move = next(s for s in write_series() if s.steps(0)[0].label == "move")
     with pmo_copy(ensure_data("1k")) as (_db, env):
-        best = import_times([PMO, "move", CARD, "doing"], env, runs)
+        best = import_times(lambda i: move.steps(i)[0].argv, env, runs)
     total = best.pop("(all)")[1]
     if not any(name.startswith("pmo_tui") for name in best):
         return f"`pmo move` imported no pmo_tui module (it did not run: {PMO})."
     by_cum = sorted(best.items(), key=lambda kv: -kv[1][1])[:top]
     by_self = sorted(best.items(), key=lambda kv: -kv[1][0])[:top]
     lines = [
-        f"`python -X importtime pmo move {CARD} doing` at 1k, least of {runs} runs per module: "
+        f"`python -X importtime pmo move {CARD} doing|todo` at 1k, least of {runs} runs per "
+        "module: "
         f"all imports {total / 1000:.1f} ms (sum of the top-level cumulative times).",
         "",
         "| # | by cumulative | cumulative ms | self ms | by self | self ms | cumulative ms |",
@@ -589,64 +593,82 @@ def helper_rows(
     return rows
 
 
-def row_reading(
-    runs: int, peers: Peers, tw_plain: Path | None, notes: list[str], folder: Path
-) -> list[Row]:
-    rows: list[Row] = []
-    source = ensure_data("10k")
-    timings = Timings()
+@dataclass
+class Context:
+    """What the rows share within one run of this script."""
 
-    # pmo ls vs task list
-    with pmo_copy(source) as (_db, env), _maybe_task_copy(tw_plain) as tenv:
+    runs: int
+    peers: Peers
+    folder: Path  # temp dir for the peers' stores
+    helper_timeout: float
+    tw_plain: Path | None = None  # Taskwarrior store of the 10k set
+    notes: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # sections after the table
+
+
+def reading_ls(ctx: Context) -> list[Row]:
+    """`pmo ls` vs `task list` at 10k."""
+    timings = Timings()
+    with pmo_copy(ensure_data("10k")) as (_db, env), _maybe_task_copy(ctx.tw_plain) as tenv:
         ls = Cmd("pmo ls", [PMO, "ls"], env)
-        task_ls = Cmd("task list", [peers.task or "task", *TW_RC, "list"], tenv or {})
-        lines = [_lines([PMO, "ls"], env) - 1]
-        if tenv is not None:
-            lines.append(_lines(task_ls.argv, tenv))
-        ab(lambda i: [Pair("ls", ls, [task_ls] if tenv else [])], runs, timings, "10k ls")
+        task_ls = Cmd("task list", [ctx.peers.task or "task", *TW_RC, "list"], tenv or {})
+        shown = (_lines(ls.argv, env) - 1, _lines(task_ls.argv, tenv) if tenv else 0)
+        ab(lambda i: [Pair("ls", ls, [task_ls] if tenv else [])], ctx.runs, timings, "10k ls")
+    _note_errors(timings, ctx.notes)
     if tenv is None:
-        rows.append(alone("4", "`pmo ls` (10k)", "ls", ls, timings, "Taskwarrior"))
-    else:
-        rows.append(ratio_row("4", "`pmo ls` (10k)", "ls", ls, task_ls, timings, limit=1))
-    if tenv is not None and lines[0] > 0:
-        notes.append(
-            f"`pmo ls` printed {lines[0]} cards (open and done, not archived), `task list` "
-            f"{lines[1]} lines (pending tasks; a long description wraps), both at the default "
+        return [alone("4", "`pmo ls` (10k)", "ls", ls, timings, "Taskwarrior")]
+    if shown[0] > 0:
+        ctx.notes.append(
+            f"`pmo ls` printed {shown[0]} cards (open and done, not archived), `task list` "
+            f"{shown[1]} lines (pending tasks; a long description wraps), both at the default "
             "width of a non-terminal."
         )
+    return [ratio_row("4", "`pmo ls` (10k)", "ls", ls, task_ls, timings, limit=1)]
 
-    # timesheet vs Watson and Timewarrior over the same closed entries
+
+def reading_timesheet(ctx: Context) -> list[Row]:
+    """`pmo timesheet` vs Watson and Timewarrior over the same closed entries, at 10k."""
+    timings = Timings()
+    source = ensure_data("10k")
     entries = watson.closed_entries(source)
     week = [PMO, "timesheet", "--week", run.DATA_WEEK, "--everyone"]
     with pmo_copy(source) as (_db, env):
         sheet = Cmd(f"pmo {run.TIMESHEET}", week, env)
         others: list[Cmd] = []
-        if peers.watson:
-            wdir = watson.write_frame_dir(entries, folder / "watson")
+        if ctx.peers.watson:
+            wdir = watson.write_frame_dir(entries, ctx.folder / "watson")
             others.append(
                 Cmd(
                     "watson report",
-                    [peers.watson, "report", "--from", WEEK[0], "--to", WEEK[1]],
+                    [ctx.peers.watson, "report", "--from", WEEK[0], "--to", WEEK[1]],
                     dict(env, WATSON_DIR=str(wdir)),
                 )
             )
-        if peers.timew:
-            tdir = write_timew(entries, folder / "timew")
+        if ctx.peers.timew:
+            tdir = write_timew(entries, ctx.folder / "timew")
             end = datetime.fromisoformat(WEEK[1]).date().toordinal() + 1
             others.append(
                 Cmd(
                     "timew summary",
-                    [peers.timew, "summary", WEEK[0], "-", str(datetime.fromordinal(end).date())],
+                    [
+                        ctx.peers.timew,
+                        "summary",
+                        WEEK[0],
+                        "-",
+                        str(datetime.fromordinal(end).date()),
+                    ],
                     dict(env, TIMEWARRIORDB=str(tdir)),
                 )
             )
         totals = {c.label: watson.week_total(_output(c.argv, c.env)) for c in [sheet, *others]}
-        ab(lambda i: [Pair("timesheet", sheet, others)], runs, timings, "10k timesheet")
-    notes.append(
+        ab(lambda i: [Pair("timesheet", sheet, others)], ctx.runs, timings, "10k timesheet")
+    _note_errors(timings, ctx.notes)
+    ctx.notes.append(
         f"Timesheet peers read the {len(entries)} closed time entries of the 10k set (Watson "
         "frames: project = card, tag = user; Timewarrior intervals tagged card and user); "
         "the week's total as printed: " + ", ".join(f"`{k}` {v}" for k, v in totals.items()) + "."
     )
+    rows = []
     what = f"`pmo {run.TIMESHEET}` (10k)"
     for peer_label, missing in (("watson report", "Watson"), ("timew summary", "Timewarrior")):
         peer = next((c for c in others if c.label == peer_label), None)
@@ -655,37 +677,75 @@ def row_reading(
         else:
             row = ratio_row("4", what, "timesheet", sheet, peer, timings, None)
         rows.append(absolute_row(row, 150))
+    return rows
 
-    # burndown of the 200-card sprint vs task burndown.daily of its project
+
+def reading_burndown(ctx: Context) -> list[Row]:
+    """`pmo burndown` of a 200-card sprint vs `task burndown.daily` of its project.
+
+    The sprint is bench/burndown.py's (grow_sprint), the tasks the same cards."""
+    timings = Timings()
     with tempfile.TemporaryDirectory(prefix="pmo-all-bd-") as tmp:
         db = Path(tmp) / "pmo.json"
-        grown = burndown.grow_sprint(source, db)
-        env = _env(db)
-        bd = Cmd("pmo burndown active", [PMO, "burndown", "active"], env)
+        grown = burndown.grow_sprint(ensure_data("10k"), db)
+        bd = Cmd("pmo burndown active", [PMO, "burndown", "active"], _env(db))
         bd_peers: list[Cmd] = []
+        task = ctx.peers.task
         store = None
-        if peers.task:
-            store = task_store(
-                grown["tables"], Path(tmp) / "tw", peers.task, "the grown sprint's set", notes
-            )
-        if store is not None and peers.task:
-            tenv = _task_env(store)
+        if task:
+            what = "the grown sprint's set"
+            store = task_store(grown["tables"], Path(tmp) / "tw", task, what, ctx.notes)
+        if store is not None and task:
             bd_peers.append(
                 Cmd(
                     f"task project:{burndown.TW_PROJECT} burndown.daily",
-                    [peers.task, *TW_RC, f"project:{burndown.TW_PROJECT}", "burndown.daily"],
-                    tenv,
+                    [task, *TW_RC, f"project:{burndown.TW_PROJECT}", "burndown.daily"],
+                    _task_env(store),
                 )
             )
-        ab(lambda i: [Pair("burndown", bd, bd_peers)], runs, timings, "10k burndown")
+        ab(lambda i: [Pair("burndown", bd, bd_peers)], ctx.runs, timings, "10k burndown")
+    _note_errors(timings, ctx.notes)
     what = f"`pmo burndown active` (10k, {grown['cards']}-card sprint)"
     if bd_peers:
         row = ratio_row("4", what, "burndown", bd, bd_peers[0], timings, None)
     else:
         row = alone("4", what, "burndown", bd, timings, "Taskwarrior")
-    rows.append(absolute_row(row, 150))
-    _note_errors(timings, notes)
+    return [absolute_row(row, 150)]
+
+
+def fixed_cost(ctx: Context) -> list[Row]:
+    """Row 1: the write commands at 1k vs `python -c pass`, and the import-time table."""
+    floor = Cmd("python -c pass", [PY, "-c", "pass"], _floor_env())
+    rows, timings = row_writes("1", "1k", floor, ctx.runs, None, None)
+    _note_errors(timings, ctx.notes)
+    ctx.extra += ["### Import time of `pmo move` at 1k (issue 12 point 1)", ""]
+    ctx.extra += [importtime_table(), ""]
     return rows
+
+
+def writes_10k(ctx: Context) -> list[Row]:
+    """Row 2: the write commands at 10k vs `import tinydb` and vs Taskwarrior."""
+    floor = Cmd('python -c "import tinydb"', [PY, "-c", "import tinydb"], _floor_env())
+    rows, timings = row_writes("2", "10k", floor, ctx.runs, ctx.tw_plain, ctx.peers.task)
+    _note_errors(timings, ctx.notes)
+    if ctx.tw_plain is None:
+        why = "no Taskwarrior store (see the notes)"
+        rows.append(skipped("2", "writes vs Taskwarrior (10k)", why, "<= 1x"))
+    return rows
+
+
+def _floor_env() -> dict[str, str]:
+    """A floor reads no data: pmo's environment with a data file that does not exist."""
+    return _env(Path(tempfile.gettempdir()) / "pmo-all-none.json")
+
+
+PARTS: dict[str, list[Callable[[Context], list[Row]]]] = {
+    "1": [fixed_cost],
+    "2": [writes_10k],
+    "3": [lambda ctx: helper_rows("3", "prompt.py", PROMPT, ctx.helper_timeout, ctx.notes)],
+    "4": [reading_ls, reading_timesheet, reading_burndown],
+    "5": [lambda ctx: helper_rows("5", "app_bench.py", APP, ctx.helper_timeout, ctx.notes)],
+}
 
 
 def _output(argv: list[str], env: dict[str, str]) -> str:
@@ -753,40 +813,27 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     stamp = datetime.now(UTC)
     load_before = load_average()
-    notes: list[str] = []
     rows: list[Row] = []
-    extra: list[str] = []
     peers = find_peers(args, rows_wanted)
-    notes += peers.notes
-    floor_env = _env(Path(tempfile.gettempdir()) / "pmo-all-none.json")
     with tempfile.TemporaryDirectory(prefix="pmo-all-peers-") as tmp:
-        folder = Path(tmp)
-        tw_plain: Path | None = None
+        ctx = Context(args.runs, peers, Path(tmp), args.helper_timeout, notes=list(peers.notes))
         if peers.task and rows_wanted & {"2", "4"}:
             tables = json.loads(ensure_data("10k").read_bytes())
-            tw_plain = task_store(tables, folder / "tw-10k", peers.task, "the 10k set", notes)
+            ctx.tw_plain = task_store(
+                tables, ctx.folder / "tw-10k", peers.task, "the 10k set", ctx.notes
+            )
             del tables
-        if "1" in rows_wanted:
-            floor = Cmd("python -c pass", [PY, "-c", "pass"], floor_env)
-            found, timings = row_writes("1", "1k", floor, args.runs, None, None)
-            rows += found
-            _note_errors(timings, notes)
-            extra += ["### Import time of `pmo move` at 1k (issue 12 point 1)", ""]
-            extra += [importtime_table(), ""]
-        if "2" in rows_wanted:
-            floor = Cmd('python -c "import tinydb"', [PY, "-c", "import tinydb"], floor_env)
-            found, timings = row_writes("2", "10k", floor, args.runs, tw_plain, peers.task)
-            rows += found
-            _note_errors(timings, notes)
-            if tw_plain is None:
-                why = "no Taskwarrior store (see the notes)"
-                rows.append(skipped("2", "writes vs Taskwarrior (10k)", why, "<= 1x"))
-        if "3" in rows_wanted:
-            rows += helper_rows("3", "prompt.py", PROMPT, args.helper_timeout, notes)
-        if "4" in rows_wanted:
-            rows += row_reading(args.runs, peers, tw_plain, notes, folder)
-        if "5" in rows_wanted:
-            rows += helper_rows("5", "app_bench.py", APP, args.helper_timeout, notes)
+        for n, parts in PARTS.items():
+            if n not in rows_wanted:
+                continue
+            for part in parts:
+                try:
+                    rows += part(ctx)
+                except Exception as exc:  # one figure's breakage must not lose the others
+                    traceback.print_exc()
+                    name = (part.__doc__ or ROWS[n]).splitlines()[0].rstrip(".")
+                    rows.append(skipped(n, name, f"it broke: {exc!r}"[:300]))
+    notes, extra = ctx.notes, ctx.extra
     load_after = load_average()
     cores = len(os.sched_getaffinity(0))
     if max(float(load_before.split("/")[0]), float(load_after.split("/")[0])) > cores:

@@ -186,7 +186,7 @@ def tw_date(text: str) -> str:
     return _parse(text).strftime("%Y%m%dT%H%M%SZ")
 
 
-def write_tasks(tables: dict[str, Any], sprint_id: int, path: Path) -> int:
+def write_tasks(tables: dict[str, Any], sprint_id: int | None, path: Path) -> int:
     """The cards as Taskwarrior's import JSON (an array); returns how many.
 
     Description, dates, status, project (``sprint`` for the sprint's cards), tags, priority

@@ -1,7 +1,7 @@
 """Every figure of issue 12 side by side with its peer or floor, in one run.
 
     python bench/all.py [--runs N] [--only 1,2,3,4,5 | fixed,writes,prompt,reading,app]
-                        [--watson PATH] [--write]
+                        [--task T] [--timew T] [--watson W] [--helper-timeout S] [--write]
 
 Method: for each figure, one warm-up round, then --runs rounds; a round runs the pmo command
 and right after it each of its peers (floor or other tool), so a busy machine slows both
@@ -146,7 +146,8 @@ def ab(rounds: Callable[[int], list[Pair]], runs: int, timings: Timings, what: s
                     kept[peer.label] = took
             if i:
                 timings.rounds[pair.key].append(kept)
-        print(f"  {what}: round {i}/{runs} {time.strftime('%H:%M:%S')}", file=sys.stderr)
+        if i in (0, runs) or i % 10 == 0:
+            print(f"  {what}: round {i}/{runs} {time.strftime('%H:%M:%S')}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- the report

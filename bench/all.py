@@ -470,7 +470,7 @@ def _maybe_task_copy(store: Path | None) -> Iterator[dict[str, str] | None]:
         yield env
 
 
-def importtime_table(runs: int = 3, top: int = 15) -> str:
+def importtime_table(runs: int = 5, top: int = 15) -> str:
     """`python -X importtime pmo move` at 1k: the top modules by cumulative and by self time.
     Every run moves the card (run.py's move series: doing, todo, doing), as a user would."""
     move = next(s for s in write_series() if s.steps(0)[0].label == "move")

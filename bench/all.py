@@ -37,6 +37,7 @@ older sections kept below.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -524,10 +525,14 @@ def run_helper(script: str, keys: tuple[str, ...], timeout: float) -> tuple[dict
 
 
 def _json_document(text: str) -> dict[str, Any] | None:
-    """The whole output as one JSON object, else its last line that is one."""
-    for candidate in [text, *reversed(text.strip().splitlines())]:
+    """The JSON object the output ends with: all of it, or from the last line that opens one
+    (so progress lines before an indented or one-line document are passed over)."""
+    lines = text.splitlines(keepends=True)
+    offsets = list(itertools.accumulate(map(len, lines), initial=0))
+    starts = [0] + [offsets[i] for i, line in enumerate(lines) if line.startswith("{")]
+    for at in reversed(starts):
         try:
-            doc = json.loads(candidate)
+            doc = json.loads(text[at:])
         except ValueError:
             continue
         if isinstance(doc, dict):

@@ -189,4 +189,5 @@ def test_import_times_parses_nesting() -> None:
 def test_helper_json_document_forms() -> None:
     assert A._json_document('{"a": 1}') == {"a": 1}
     assert A._json_document('noise\n{"a": 2}\n') == {"a": 2}
+    assert A._json_document('noise\n{\n  "a": 3,\n  "b": {"c": 4}\n}\n') == {"a": 3, "b": {"c": 4}}
     assert A._json_document(json.dumps([1, 2])) is None

@@ -577,6 +577,10 @@ def helper_rows(
     doc, why = run_helper(script, keys, timeout)
     if why:
         notes.append(f"Row {n}: {why}.")
+    theirs = doc.get("notes")
+    for note in [theirs] if isinstance(theirs, str) else theirs or []:
+        if isinstance(note, str) and note.strip():
+            notes.append(f"bench/{script}: {note.strip()}")
 
     def num(key: str) -> float | None:
         value = doc.get(key)

@@ -131,9 +131,11 @@ def test_helper_absent_or_without_json_skips(
 def test_helper_figures_and_verdicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(A, "BENCH", tmp_path)
     doc = {"render_ms_bash": 0.4, "render_ms_zsh": 1.2, "timew_ms": 4.0}
-    doc |= {"status_short_ms": 30.0, "python_pass_ms": 10.0}
+    doc |= {"status_short_ms": 30.0, "python_pass_ms": 10.0, "notes": ["timew 1.4.3"]}
     _helper(tmp_path, f"print('progress'); print(json.dumps({doc!r}))\n")
-    rows = A.helper_rows("3", "prompt.py", A.PROMPT, 30, [])
+    notes: list[str] = []
+    rows = A.helper_rows("3", "prompt.py", A.PROMPT, 30, notes)
+    assert notes == ["bench/prompt.py: timew 1.4.3"]
     assert [r.met for r in rows] == [True, False, False]  # bash < 1 ms, zsh not, 3x > 2x
     assert rows[0].peer_value == 4.0
 

@@ -203,9 +203,10 @@ def ratio_row(
         ratios=ratios,
         target=f"<= {limit:g}x" if limit is not None else "",
     )
-    failed = timings.errors.get(pmo.label) or timings.errors.get(peer.label)
-    if failed and not ratios:
-        row.reason = f"not measured: {failed[:160]}"
+    if not ratios and pmo.label in timings.errors:
+        row.reason = f"not measured: {timings.errors[pmo.label][:160]}"
+    elif not ratios and peer.label in timings.errors:
+        row.reason = f"peer failed: {timings.errors[peer.label][:160]}"
     elif limit is not None and ratios:
         within = sum(r <= limit for r in ratios)
         row.met = statistics.median(ratios) <= limit
@@ -234,6 +235,11 @@ def skipped(n: str, what: str, why: str, target: str = "") -> Row:
     return Row(n, what, None, target=target, reason=f"skipped: {why}")
 
 
+def _cell(text: str) -> str:
+    """One table cell: a failure message may hold pipes or line breaks."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def table(rows: list[Row]) -> str:
     head = "| # | figure | pmo median | vs (peer or floor) | its median | pmo / peer per pair, "
     head += "median [range] | target | verdict | reason |"
@@ -248,7 +254,7 @@ def table(rows: list[Row]) -> str:
             verdict, reason = reason.split(": ", 1)
         cells = [r.n, r.what, _fmt(r.pmo, r.unit), r.peer, _fmt(r.peer_value, r.unit)]
         cells += [ratio, r.target, verdict, reason]
-        lines.append("| " + " | ".join(c if c != "- ms" else "-" for c in cells) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

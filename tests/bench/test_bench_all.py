@@ -98,6 +98,16 @@ def test_ab_keeps_going_when_a_side_fails() -> None:
     assert row.met is None
     assert row.reason.startswith("not measured")
     assert "not measured" in A.table([row])
+    row = A.ratio_row("2", "x", "ok", ok, broken_peer, timings, limit=1)
+    assert row.pmo is not None
+    assert row.reason.startswith("peer failed")
+
+
+def test_table_cells_stay_in_their_column() -> None:
+    row = A.skipped("4", "x", "it broke: a | b\nc")
+    line = A.table([row]).splitlines()[-1]
+    assert line.count(" | ") == 8  # nine cells, none split by the message
+    assert "a \\| b c" in line
 
 
 def test_parse_only() -> None:

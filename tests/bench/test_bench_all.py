@@ -203,3 +203,14 @@ def test_helper_json_document_forms() -> None:
     assert A._json_document('noise\n{"a": 2}\n') == {"a": 2}
     assert A._json_document('noise\n{\n  "a": 3,\n  "b": {"c": 4}\n}\n') == {"a": 3, "b": {"c": 4}}
     assert A._json_document(json.dumps([1, 2])) is None
+
+
+def test_growth_from_1k_to_10k_is_computed_for_a_missed_write() -> None:
+    small = A.Row("1", "`pmo add` (1k)", 60.0, met=False, reason="0/3 pairs within; _to explain_")
+    big = A.Row("2", "`pmo add` (10k)", 150.0, met=False, reason="0/3 pairs within; _to explain_")
+    ok = A.Row("2", "`pmo move` (10k)", 70.0, met=True)
+    A.explain_growth([small, big, ok])
+    assert big.reason == (
+        "0/3 pairs within; 60 ms at 1k, so ~90 ms grows with the store; _to explain_"
+    )
+    assert ok.reason == ""

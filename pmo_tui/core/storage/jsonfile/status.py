@@ -118,7 +118,7 @@ def render(sig: tuple[int, int, int], running: dict[str, Doc]) -> bytes:
         if name is None:
             shell_ok, name = False, b"?"
         card = entry.get("card")
-        key = card.encode() if shell_card(card) else b"?"
+        key = card.encode() if isinstance(card, str) and shell_card(card) else b"?"
         seconds = _epoch(entry.get("start"))
         start = str(seconds).encode() if seconds is not None else b"?"
         doc = [user, card, entry.get("start"), entry.get("id"), entry.get("title", "")]
@@ -168,7 +168,10 @@ def read_running(db: Path, sig: tuple[int, int, int]) -> dict[str, Doc] | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        # Older than the data file: the shell function would ask pmo at every prompt, so
+        # not trusted here either (the full path then rewrites it).
+        if not stat.S_ISREG(st.st_mode) or st.st_mtime_ns < sig[2]:
             return None
         with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read()

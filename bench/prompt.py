@@ -78,7 +78,7 @@ def _median_ms(argv: list[str], env: dict[str, str], runs: int, ok: tuple[int, .
             raise SystemExit(f"{argv}: exit {r.returncode}: {r.stderr.decode()[:300]}")
         if i:  # the first run warms the caches
             times.append(elapsed * 1000)
-    return statistics.median(times)
+    return round(statistics.median(times), 3)
 
 
 def _render_ms(

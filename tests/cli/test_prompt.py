@@ -344,3 +344,34 @@ def _write_status(db: Path, running: dict[str, dict[str, object]]) -> None:
     side = _status_of(db)
     side.write_bytes(status.render((st.st_ino, st.st_size, st.st_mtime_ns), running))
     _newer(side)
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link"])
+def test_a_planted_status_file_is_never_read(sh, pmo, tmp_path, seeded, planted):
+    """A FIFO would hang the prompt, a link would show another file: pmo answers (and
+    replaces the planted file by its own)."""
+    assert pmo("start", "1").returncode == 0
+    side = _status_of(seeded)
+    side.unlink()
+    if planted == "fifo":
+        os.mkfifo(side)
+    else:
+        other = tmp_path / "elsewhere"
+        other.write_bytes(status.render((1, 2, 3), {"alice": {"card": "EVIL-1", "start": 1}}))
+        side.symlink_to(other)
+    out, calls = sh.render()
+    assert out == "PMO-1 0:00" and len(calls) == 1
+    assert side.is_file() and not side.is_symlink()
+    assert sh.render() == ("PMO-1 0:00", [])
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_the_clock_of_bash_before_5_is_epoch_seconds_too():
+    """bash 4.2-4.4 have no $EPOCHSECONDS: the function asks printf's strftime instead."""
+    r = subprocess.run(
+        ["bash", "--norc", "-c", "printf -v now '%(%s)T' -1; echo $now"],
+        capture_output=True,
+        text=True,
+        env={"TZ": "Pacific/Chatham", "PATH": os.environ["PATH"]},
+    )
+    assert abs(int(r.stdout) - time.time()) < 5

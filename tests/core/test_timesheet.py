@@ -482,9 +482,9 @@ def test_timesheet_for_a_session(tmp_path: Path) -> None:
     assert read[0]["title"].startswith("'=") and read[0]["note"] == "'-done"
 
 
-# ------------------------------------------------------------------ the C prefilter
-# _spans picks the entries of a period in C (map/compress) when it can; it must keep
-# exactly the entries its Python loop keeps, or leave them all to the loop.
+# ------------------------------------------------------------------ one pass, same spans
+# _spans gathers the users of every entry in the same pass (for "everyone"); doing so
+# must not change which entries of the period it keeps.
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -513,7 +513,7 @@ _entry_docs = st.fixed_dictionaries(
     st.lists(_entry_docs, max_size=12),
     st.sampled_from([None, frozenset({"ann"}), frozenset({"ann", "bob"})]),
 )
-def test_the_prefilter_keeps_what_the_loop_keeps(entries: list[Any], users: Any) -> None:
+def test_gathering_users_keeps_the_same_spans(entries: list[Any], users: Any) -> None:
     lo, hi = "2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z"
 
     def run(**kw: Any) -> Any:
@@ -522,7 +522,7 @@ def test_the_prefilter_keeps_what_the_loop_keeps(entries: list[Any], users: Any)
         except Exception as exc:  # the same failure both ways
             return type(exc)
 
-    assert run() == run(seen=set())  # (seen: the loop alone, as before)
+    assert run() == run(seen=set())
 
 
 def test_titles_read_for_the_rows_only_give_the_same_sheet() -> None:

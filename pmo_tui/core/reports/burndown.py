@@ -35,7 +35,6 @@ Decisions (see also the README's design notes):
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -514,6 +513,15 @@ def velocity(sprints: Iterable[Sprint], before: Sprint | None = None) -> Velocit
 
 
 # ---------------------------------------------------------------------------- cycle time
+def _median(values: Sequence[float]) -> float:
+    """statistics.median's value (the middle one, or the mean of the two middle ones),
+    without importing statistics and random (~3 ms of a `pmo burndown`)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    i = n // 2
+    return ordered[i] if n % 2 else (ordered[i - 1] + ordered[i]) / 2
+
+
 def _p85(values: Sequence[float]) -> float:
     ordered = sorted(values)
     pos = (len(ordered) - 1) * 0.85
@@ -574,7 +582,7 @@ def cycle_time(
     values = list(out.values())
     if not values:
         return CycleTime(out, None, None)
-    return CycleTime(out, round(statistics.median(values), 1), round(_p85(values), 1))
+    return CycleTime(out, round(_median(values), 1), round(_p85(values), 1))
 
 
 # ---------------------------------------------------------------------------- JSON

@@ -46,6 +46,7 @@ Doc = dict[str, Any]
 # Between two documents of a table written by pmo (and, rarely, inside one: see above).
 _DOC_END = re.compile(rb'\},"[0-9]+":\{')
 _DIGITS = re.compile(r"[0-9]+")
+_KEY_FIELDS = frozenset({"card", "key"})  # searched together (see docs_where_any)
 
 
 # ------------------------------------------------------------------ the writer's count
@@ -153,15 +154,23 @@ def docs_where_any(
         or name not in tables.doc_counts
     ):
         return None
-    alternatives = []
+    # Fields with the same values share one alternative: `"(?:card|key)":<trie>`.  The
+    # reads of one report ask for the same keys in several tables (the cards' events,
+    # entries and cards): matching "key" in the events too costs nothing (the filter
+    # decides), and the compiled trie, the dearest part, is then compiled once.
+    by_needles: dict[tuple[bytes, ...], set[str]] = {}
     for field, values in criteria.items():
         needles = _needles(values)
         if needles is None:
             return None
         if needles:
-            alternatives.append(
-                re.escape(orjson.dumps(field) + b":") + b"(?:" + _trie(needles) + b")"
-            )
+            by_needles.setdefault(tuple(needles), set()).add(field)
+    alternatives = []
+    for needles_key, fields in by_needles.items():
+        if fields & _KEY_FIELDS:
+            fields = fields | _KEY_FIELDS
+        names = b"|".join(re.escape(orjson.dumps(f)[1:-1]) for f in sorted(fields))
+        alternatives.append(b'"(?:' + names + b')":(?:' + _trie(list(needles_key)) + b")")
     if not tables.usable_raw(name):
         return None
     if not alternatives:

@@ -159,3 +159,14 @@ def test_a_line_that_does_not_match_its_checksum_is_not_read_as_bytes() -> None:
     tables = split(raw.replace(b'"PMO-1"', b'"PMO-2"'), ValueError)
     assert tables is not None
     assert window.docs_where_any(tables, "events", {"card": ["PMO-2"]}) is None
+
+
+@settings(max_examples=200)
+@given(
+    st.dictionaries(st.one_of(digit_ids, st.text("ab1-", max_size=3)), docs, max_size=8),
+    st.lists(st.one_of(st.sampled_from(KEYS), st.sampled_from([0, 1, 2, 200])), max_size=3),
+)
+def test_fields_sharing_values_are_found_in_one_scan(table: dict[str, Any], values: Any) -> None:
+    # (a sprint's membership events: "to" or "from" is the sprint)
+    _check(table, {"to": values, "from": values})
+    _check(table, {"card": values, "key": values, "to": values})

@@ -13,6 +13,7 @@ same protocol for teams across hosts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -85,6 +86,22 @@ class Storage(Protocol):
 
     def get(self, table: str, record_id: str) -> Doc | None:
         """Any record by table name and domain id (as text)."""
+
+    # Reads of a few records out of big tables (a report of one sprint or one week needs
+    # hundreds of 50,000 events, not all of them): each is the same as filtering the whole
+    # table, in the same order, and a backend may answer it without reading the rest.
+    def cards_named(self, keys: Collection[str]) -> list[Doc]:
+        """The cards with these keys (any project), in the order of :meth:`cards`."""
+
+    def entries_of(self, cards: Collection[str]) -> list[Doc]:
+        """The time entries of these cards, in the order of :meth:`entries`."""
+
+    def events_of(self, cards: Collection[str]) -> list[Doc]:
+        """The history events of these cards, in the order they were appended."""
+
+    def sprint_events(self, sprint_id: int) -> list[Doc]:
+        """The events that put a card in this sprint (``sprint_added`` to it) or took one
+        out (``sprint_removed`` from it), in the order they were appended."""
 
     # ------------------------------------------------------------------ writes (in a transaction)
     def append_event(self, event: Doc) -> None: ...

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from ...errors import StoreError
-from . import schema
+from . import schema, window
 
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
@@ -103,6 +103,10 @@ class Tables(dict[str, dict[str, Doc]]):
         # CRC-32 of each verified raw table without its closing brace: appending to the
         # table continues from it, so its bytes are summed once per command, not twice.
         self.prefix_crcs: dict[str, int] = {}
+        # How many documents each raw line holds, as its writer recorded them for these
+        # bytes, and the lines found cut only between documents (window.py).
+        self.doc_counts: dict[str, int] = {}
+        self.flat: set[str] = set()
         # The time entries' derived index (index.py), once read or computed.
         self.entries_index: Any = None
 
@@ -250,6 +254,8 @@ class Tables(dict[str, dict[str, Doc]]):
         new.crcs = self.crcs
         new.verified = self.verified
         new.prefix_crcs = self.prefix_crcs
+        new.doc_counts = self.doc_counts
+        new.flat = self.flat
         new.entries_index = _copy_index(self.entries_index)
         return new
 
@@ -293,6 +299,7 @@ def serialize(tables: Tables) -> list[Chunk]:
     layout: dict[str, int] = {}
     crcs: dict[str, int] = {}
     next_ids: dict[str, int] = {}
+    docs: dict[str, list[int]] = {}  # documents per line, for window.py
     for name in names:
         if name == "meta":
             continue
@@ -312,9 +319,11 @@ def serialize(tables: Tables) -> list[Chunk]:
                 chunks = [raw]
                 crc = tables.crcs.get(name)  # (verified by usable_raw)
             next_ids[name] = tables.next_ids[name]
+            count = window.count_raw(tables, name)
         else:
             table = dict.__getitem__(tables, name)
             chunks = [dumps(table)]
+            count = window.count_parsed(table)
             known = tables.next_ids.get(name)
             if known is None:
                 known = max(next_id(table), tables.floor_ids.get(name, 0))
@@ -326,6 +335,8 @@ def serialize(tables: Tables) -> list[Chunk]:
             for chunk in chunks:
                 crc = zlib.crc32(chunk, crc)
         crcs[name] = crc
+        if count is not None:
+            docs[name] = [count, crc]
     # The time entries' index, last: it records the checksum of their line (index.py).
     index = index_line(tables, crcs)
     if index is not None:
@@ -339,6 +350,7 @@ def serialize(tables: Tables) -> list[Chunk]:
     first["layout"] = layout
     first["crc"] = crcs
     first["next_ids"] = next_ids
+    first["docs"] = docs
     out: list[Chunk] = [b'{"meta":', dumps(meta)]
     for name in names:
         if name != "meta":
@@ -405,6 +417,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
     tables.source = raw
     tables.spans = spans
     tables.crcs = dict(crcs)
+    tables.doc_counts = window.recorded_counts(first.get("docs"), tables.crcs)
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
     try:

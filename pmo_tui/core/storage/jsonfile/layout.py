@@ -103,6 +103,12 @@ class Tables(dict[str, dict[str, Doc]]):
         # CRC-32 of each verified raw table without its closing brace: appending to the
         # table continues from it, so its bytes are summed once per command, not twice.
         self.prefix_crcs: dict[str, int] = {}
+        # Changes to documents of a raw table, spliced into its bytes when written (see
+        # patch_raw): doc id -> the new document, or None for a removed one.
+        self.patches: dict[str, dict[str, Doc | None]] = {}
+        # Where documents found in a raw table lie in ``source``: table -> doc id -> (start,
+        # end) of its ``"id":{...}`` member (facts about the bytes: shared by copies).
+        self.members: dict[str, dict[str, tuple[int, int]]] = {}
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -128,6 +134,11 @@ class Tables(dict[str, dict[str, Doc]]):
             ) from None
         except TableError as exc:
             raise StoreError(self.path, f"{exc}{crc_note}") from None
+        for doc_id, new in self.patches.pop(name, {}).items():
+            if new is None:
+                table.pop(doc_id, None)
+            else:
+                table[doc_id] = new
         for doc_id, doc in self.appends.pop(name, []):
             table[doc_id] = doc
         dict.__setitem__(self, name, table)
@@ -160,43 +171,131 @@ class Tables(dict[str, dict[str, Doc]]):
         self[name]
         return False
 
-    def find_raw(self, name: str, field: str, value: str) -> tuple[str, Doc] | None:
-        """One document of a still unparsed table, by a plain-ASCII field value, without
-        parsing the table: `pmo start PMO-5` needs one card, not ten thousand.
+    def find_raw(self, name: str, field: str, value: str | int) -> tuple[str, Doc] | None:
+        """One document of a still unparsed table, by a field's value, without parsing the
+        table: `pmo start PMO-5` needs one card, not ten thousand.  None when not found or
+        not sure (see :meth:`lookup_raw`)."""
+        found = self.lookup_raw(name, field, value)
+        return found if found else None
+
+    def lookup_raw(self, name: str, field: str, value: str | int) -> tuple[str, Doc] | bool:
+        """(doc id, document) of the one document of a raw table whose ``field`` is
+        ``value`` (plain-ASCII text, or a whole number); False if there is surely none;
+        True if not sure (the caller then parses the table).
 
         pmo writes each document with ``field`` first (``"17":{"key":"PMO-5",...}``).  The
         search text cannot occur inside a JSON string (its quotes would be escaped), so a
         match is that document; it ends where the next ``},"<id>":{`` or the table begins.
-        Returns None when not found or not sure: the caller then parses the table.
+        Documents patched or appended in memory (not yet in the bytes) are seen first.
         """
-        if name not in self.raw or self.appends.get(name) or name not in self.spans:
-            return None
-        if not value.isascii() or '"' in value or "\\" in value:
-            return None
+        if name not in self.raw or name not in self.spans:
+            return True
+        if isinstance(value, str):
+            if not value.isascii() or '"' in value or "\\" in value:
+                return True
+            text = b'"%s"' % value.encode()
+        elif type(value) is int:
+            text = b"%d" % value
+        else:
+            return True
+        for doc_id, doc in self.appends.get(name, ()):
+            if doc.get(field) == value:
+                return doc_id, doc
+        patched = self.patches.get(name, {})
+        for doc_id, new in patched.items():
+            if new is not None and new.get(field) == value:
+                return doc_id, new
         if not self.usable_raw(name):
-            return None
+            return True
         start, stop = self.spans[name]
         src = self.source
-        needle = b'{"%s":"%s",' % (field.encode(), value.encode())
-        at = src.find(needle, start, stop)
-        if at < 0 or src.find(needle, at + 1, stop) >= 0:
-            return None  # absent, or (never written by pmo) twice: let the caller parse
+        key = b'"%s":%s' % (field.encode(), text)
+        at = src.find(b"{" + key + b",", start, stop)
+        if at < 0:
+            # Absent anywhere in the table (in any position, as text never splits a value
+            # written without spaces): surely no such document.
+            if all(src.find(key + end, start, stop) < 0 for end in (b",", b"}")):
+                return False
+            return True
+        if src.find(b"{" + key + b",", at + 1, stop) >= 0:
+            return True  # (never written by pmo) twice: let the caller parse
         id_end = at - 2  # before ':{'
         if src[id_end:at] != b'":':
-            return None
+            return True
         id_start = src.rfind(b'"', start, id_end)
-        doc_id = src[id_start + 1 : id_end]
-        if not doc_id.isdigit():
-            return None
-        end = _DOC_END.search(src, at, stop)
-        body = src[at : end.start() + 1] if end else src[at : stop - 1]
+        doc_id = bytes(src[id_start + 1 : id_end])
+        if not doc_id.isdigit() or src[id_start - 1 : id_start] not in (b",", b"{"):
+            return True
+        found = self._member_at(name, doc_id.decode(), id_start, at)
+        if found is None or found.get(field) != value:
+            return True
+        if doc_id.decode() in patched:
+            return False  # changed or removed in memory: no longer this value
+        return doc_id.decode(), found  # (its bytes match their checksum: see _parse)
+
+    def doc_raw(self, name: str, doc_id: str) -> Doc | bool:
+        """A document of a raw table by its document id, without parsing the table; False
+        if surely absent, True if not sure (see :meth:`lookup_raw`)."""
+        if name not in self.raw or name not in self.spans or not doc_id.isdigit():
+            return True
+        for appended_id, doc in self.appends.get(name, ()):
+            if appended_id == doc_id:  # (first: it may reuse the id of a removed one)
+                return doc
+        patched = self.patches.get(name, {})
+        if doc_id in patched:
+            return patched[doc_id] or False
+        if not self.usable_raw(name):
+            return True
+        start, stop = self.spans[name]
+        src = self.source
+        head = b'"%s":{' % doc_id.encode()
+        if src[start + 1 : start + 1 + len(head)] == head:
+            at = start + 1
+        else:
+            at = src.find(b"," + head, start, stop)
+            if at < 0:
+                return False  # every member but the first follows a comma
+            at += 1
+        if src.find(b"," + head, at, stop) >= 0:
+            return True
+        found = self._member_at(name, doc_id, at, at + len(head) - 1)
+        return True if found is None else found
+
+    def _member_at(self, name: str, doc_id: str, member: int, body: int) -> Doc | None:
+        """The document whose member ``"id":`` starts at ``member`` and body at ``body``;
+        remembers where it lies (for :meth:`patch_raw`).  None if it does not parse."""
+        stop = self.spans[name][1]
+        src = self.source
+        end = _DOC_END.search(src, body, stop)
+        doc_end = end.start() + 1 if end else stop - 1
         try:
-            doc = loads(body)
+            doc = loads(src[body:doc_end])
         except orjson.JSONDecodeError:
             return None
-        if not isinstance(doc, dict) or doc.get(field) != value:
+        if not isinstance(doc, dict):
             return None
-        return doc_id.decode(), doc  # (its bytes match their checksum: see _parse)
+        self.members.setdefault(name, {})[doc_id] = (member, doc_end)
+        return doc
+
+    def can_patch_raw(self, name: str) -> bool:
+        """True if documents of this raw table can be changed without parsing it."""
+        return name in self.next_ids and name in self.spans and self.usable_raw(name)
+
+    def patch_raw(self, name: str, doc_id: str, doc: Doc | None) -> None:
+        """Replace (``doc``) or remove (None) a document of a raw table that
+        :meth:`lookup_raw` or :meth:`doc_raw` found: written by splicing its new bytes into
+        the table's (see serialize), seen by every lookup and by a later parse."""
+        appended = self.appends.get(name, [])
+        for i, (appended_id, _) in enumerate(appended):
+            if appended_id == doc_id:
+                if doc is None:
+                    del appended[i]
+                else:
+                    appended[i] = (doc_id, doc)
+                return
+        if doc_id not in self.members.get(name, {}):
+            raise KeyError(f"{name} {doc_id}: not located in the raw table")
+        self.patches.setdefault(name, {})[doc_id] = doc
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.raw or dict.__contains__(self, name):
@@ -240,6 +339,8 @@ class Tables(dict[str, dict[str, Doc]]):
         new = Tables(dict(dict.items(self)))
         new.raw = dict(self.raw)
         new.appends = {k: list(v) for k, v in self.appends.items()}
+        new.patches = {k: dict(v) for k, v in self.patches.items()}
+        new.members = self.members
         new.next_ids = dict(self.next_ids)
         new.floor_ids = dict(self.floor_ids)
         new.path = self.path
@@ -250,10 +351,12 @@ class Tables(dict[str, dict[str, Doc]]):
         new.prefix_crcs = self.prefix_crcs
         return new
 
-    def append_raw(self, name: str, doc: Doc) -> str:
-        """Add a document to a table that stays unparsed (see can_append_raw); returns its id."""
-        doc_id = str(self.next_ids[name])
-        self.next_ids[name] += 1
+    def append_raw(self, name: str, doc: Doc, doc_id: str | None = None) -> str:
+        """Add a document to a table that stays unparsed (see can_append_raw), under the
+        next id or ``doc_id`` (which the caller made sure is free); returns its id."""
+        if doc_id is None:
+            doc_id = str(self.next_ids[name])
+        self.next_ids[name] = max(self.next_ids[name], int(doc_id) + 1)
         self.appends.setdefault(name, []).append((doc_id, doc))
         return doc_id
 
@@ -289,7 +392,9 @@ def serialize(tables: Tables) -> list[Chunk]:
         if tables.usable_raw(name):
             raw = tables.raw[name]
             extra = tables.appends.get(name, [])
-            if extra:
+            if tables.patches.get(name):
+                chunks = _spliced(tables, name, raw, extra)
+            elif extra:
                 body = b",".join(b'"%s":%s' % (i.encode(), dumps(d)) for i, d in extra)
                 chunks = [raw[:-1], b"," if len(raw) > 2 else b"", body, b"}"]
                 crc = tables.prefix_crcs.get(name)
@@ -327,6 +432,46 @@ def serialize(tables: Tables) -> list[Chunk]:
             out.extend(lines[name])
     out.append(b"}\n")
     return out
+
+
+def _spliced(
+    tables: Tables, name: str, raw: Chunk, extra: list[tuple[str, Doc]]
+) -> list[Chunk]:
+    """A raw table's bytes with its patched documents spliced in: the runs of unchanged
+    members between them are slices of the bytes read (never copied), each changed member
+    is written anew, a removed one is left out with its comma."""
+    base = tables.spans[name][0]
+    members = tables.members[name]
+    units: list[Chunk] = []
+    pos = 1  # after the table's opening brace
+    after_member = False
+    for doc_id, new in sorted(
+        tables.patches[name].items(), key=lambda item: members[item[0]][0]
+    ):
+        start, end = members[doc_id]
+        start -= base
+        # The run before this member: from after the previous member's comma (or the
+        # brace) to before this one's comma (none before the first member).
+        run_start = pos + 1 if after_member else pos
+        run_end = start - 1 if start > 1 else start
+        if run_end > run_start:
+            units.append(raw[run_start:run_end])
+        if new is not None:
+            units.append(b'"%s":%s' % (doc_id.encode(), dumps(new)))
+        pos = end - base
+        after_member = True
+    run_start = pos + 1 if after_member else pos
+    run_end = len(raw) - 1  # before the closing brace
+    if run_end > run_start:
+        units.append(raw[run_start:run_end])
+    units.extend(b'"%s":%s' % (i.encode(), dumps(d)) for i, d in extra)
+    chunks: list[Chunk] = [b"{"]
+    for i, unit in enumerate(units):
+        if i:
+            chunks.append(b",")
+        chunks.append(unit)
+    chunks.append(b"}")
+    return chunks
 
 
 def to_bytes(chunks: list[Chunk]) -> bytes:

@@ -67,6 +67,19 @@ class JsonFileStorage:
             return list(rows)
         return [d for d in rows if d.get("project") == project]
 
+    def top_rank(self, project: str) -> float | None:
+        summary = self.store.card_summary()
+        if summary is not None:
+            return summary.top_rank(project)
+        ranks = [float(d.get("rank") or 0) for d in self.cards(project)]
+        return max(ranks) if ranks else None
+
+    def open_count(self, project: str, column: str) -> int:
+        summary = self.store.card_summary()
+        if summary is not None:
+            return summary.open_count(project, column)
+        return sum(1 for d in self.cards(project) if d.get("status") == column and not d.get("archived"))
+
     def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
         docs: list[Doc] = list(self._rows("time_entries").values())
         # Filtered in C (map/compress): a timer command must stay fast at 30,000 entries.

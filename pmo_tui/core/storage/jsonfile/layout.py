@@ -109,6 +109,9 @@ class Tables(dict[str, dict[str, Doc]]):
         # Where documents found in a raw table lie in ``source``: table -> doc id -> (start,
         # end) of its ``"id":{...}`` member (facts about the bytes: shared by copies).
         self.members: dict[str, dict[str, tuple[int, int]]] = {}
+        # What `pmo add` and a move's WIP note need from all cards, kept while the cards
+        # table is unparsed (see CardSummary); None if unknown (then they parse it).
+        self.summary: CardSummary | None = None
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -134,6 +137,8 @@ class Tables(dict[str, dict[str, Doc]]):
             ) from None
         except TableError as exc:
             raise StoreError(self.path, f"{exc}{crc_note}") from None
+        if name == "cards":
+            self.summary = None  # (computed from the parsed table from now on)
         for doc_id, new in self.patches.pop(name, {}).items():
             if new is None:
                 table.pop(doc_id, None)
@@ -281,10 +286,13 @@ class Tables(dict[str, dict[str, Doc]]):
         """True if documents of this raw table can be changed without parsing it."""
         return name in self.next_ids and name in self.spans and self.usable_raw(name)
 
-    def patch_raw(self, name: str, doc_id: str, doc: Doc | None) -> None:
+    def patch_raw(self, name: str, doc_id: str, old: Doc, doc: Doc | None) -> None:
         """Replace (``doc``) or remove (None) a document of a raw table that
         :meth:`lookup_raw` or :meth:`doc_raw` found: written by splicing its new bytes into
-        the table's (see serialize), seen by every lookup and by a later parse."""
+        the table's (see serialize), seen by every lookup and by a later parse.  ``old``
+        is the document as it was."""
+        if name == "cards" and self.summary is not None:
+            self.summary = self.summary.changed(old, doc)
         appended = self.appends.get(name, [])
         for i, (appended_id, _) in enumerate(appended):
             if appended_id == doc_id:
@@ -341,6 +349,7 @@ class Tables(dict[str, dict[str, Doc]]):
         new.appends = {k: list(v) for k, v in self.appends.items()}
         new.patches = {k: dict(v) for k, v in self.patches.items()}
         new.members = self.members
+        new.summary = self.summary  # (immutable: changes make a new one)
         new.next_ids = dict(self.next_ids)
         new.floor_ids = dict(self.floor_ids)
         new.path = self.path
@@ -354,6 +363,8 @@ class Tables(dict[str, dict[str, Doc]]):
     def append_raw(self, name: str, doc: Doc, doc_id: str | None = None) -> str:
         """Add a document to a table that stays unparsed (see can_append_raw), under the
         next id or ``doc_id`` (which the caller made sure is free); returns its id."""
+        if name == "cards" and self.summary is not None:
+            self.summary = self.summary.changed(None, doc)
         if doc_id is None:
             doc_id = str(self.next_ids[name])
         self.next_ids[name] = max(self.next_ids[name], int(doc_id) + 1)
@@ -362,6 +373,95 @@ class Tables(dict[str, dict[str, Doc]]):
 
     def can_append_raw(self, name: str) -> bool:
         return name in self.next_ids and self.usable_raw(name)
+
+
+class CardSummary:
+    """Per project, the highest card rank (archived cards included: a new card goes below
+    all of them) and the open (not archived) cards per column (what a WIP limit counts),
+    kept in meta with the CRC-32 of the cards line it describes: `pmo add` and a move
+    into a column with a WIP limit then need no parse of the cards.
+
+    Kept exact: recomputed whenever the cards table is written from parsed data (bulk
+    changes, imports, hand-edited files parsed whole), changed document by document by
+    raw appends and patches, and dropped (unknown: the next command parses the cards and
+    writes it again) when a change may lower a project's highest rank.  A summary whose
+    CRC is not the cards line's (an older pmo or a hand edit changed the cards) is not
+    used.  Immutable: copies of the tables share it.
+    """
+
+    __slots__ = ("opened", "ranks")
+
+    def __init__(self, ranks: dict[str, float], opened: dict[str, dict[str, int]]) -> None:
+        self.ranks = ranks
+        self.opened = opened
+
+    @classmethod
+    def of(cls, cards: Any) -> CardSummary:
+        summary = cls({}, {})
+        for doc in cards:
+            summary._add(doc)
+        return summary
+
+    @classmethod
+    def from_meta(cls, value: Any, crc: Any) -> CardSummary | None:
+        if not isinstance(value, dict) or value.get("crc") != crc or type(crc) is not int:
+            return None
+        ranks, opened = value.get("rank"), value.get("open")
+        if not isinstance(ranks, dict) or not isinstance(opened, dict):
+            return None
+        if not all(type(v) in (int, float) for v in ranks.values()):
+            return None
+        for counts in opened.values():
+            if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()):
+                return None
+        return cls({k: float(v) for k, v in ranks.items()}, {k: dict(v) for k, v in opened.items()})
+
+    def to_meta(self, crc: int) -> Doc:
+        return {"crc": crc, "rank": self.ranks, "open": self.opened}
+
+    def top_rank(self, project: str) -> float | None:
+        return self.ranks.get(project)
+
+    def open_count(self, project: str, column: str) -> int:
+        return self.opened.get(project, {}).get(column, 0)
+
+    def changed(self, old: Doc | None, new: Doc | None) -> CardSummary | None:
+        """The summary after one card changed from ``old`` to ``new`` (None: absent);
+        None if it cannot be told without all cards (the highest rank may drop)."""
+        if old is not None:
+            project = old.get("project")
+            top = self.ranks.get(project) if isinstance(project, str) else None
+            if top is not None and _rank(old) >= top:
+                if new is None or new.get("project") != project or _rank(new) < top:
+                    return None
+        summary = CardSummary(dict(self.ranks), {k: dict(v) for k, v in self.opened.items()})
+        if old is not None:
+            summary._add(old, -1)
+        if new is not None:
+            summary._add(new)
+        return summary
+
+    def _add(self, doc: Doc, step: int = 1) -> None:
+        project = doc.get("project")
+        if not isinstance(project, str):
+            return
+        if step > 0:
+            rank = _rank(doc)
+            top = self.ranks.get(project)
+            self.ranks[project] = rank if top is None else max(top, rank)
+        status = doc.get("status")
+        if isinstance(status, str) and not doc.get("archived"):
+            counts = self.opened.setdefault(project, {})
+            counts[status] = counts.get(status, 0) + step
+            if not counts[status]:
+                del counts[status]
+
+
+def _rank(doc: Doc) -> float:
+    try:
+        return float(doc.get("rank") or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def next_id(table: dict[str, Doc]) -> int:
@@ -425,6 +525,13 @@ def serialize(tables: Tables) -> list[Chunk]:
     first["layout"] = layout
     first["crc"] = crcs
     first["next_ids"] = next_ids
+    summary = tables.summary if tables.is_raw("cards") else None
+    if summary is None and dict.__contains__(tables, "cards"):
+        summary = CardSummary.of(dict.__getitem__(tables, "cards").values())
+    if summary is not None and "cards" in crcs:
+        first["cards_summary"] = summary.to_meta(crcs["cards"])
+    else:
+        first.pop("cards_summary", None)
     out: list[Chunk] = [b'{"meta":', dumps(meta)]
     for name in names:
         if name != "meta":
@@ -533,6 +640,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
     tables.crcs = dict(crcs)
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
+    tables.summary = CardSummary.from_meta(first.get("cards_summary"), crcs.get("cards"))
     try:
         tables["projects"]  # small, and every command needs it
     except (TableError, StoreError) as exc:

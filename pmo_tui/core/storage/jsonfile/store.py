@@ -214,6 +214,12 @@ class Store:
             return True
         return data.lookup_raw(table, field, value)
 
+    def card_summary(self) -> layout.CardSummary | None:
+        """Highest ranks and open cards per column, kept while the cards are unparsed
+        (see layout.CardSummary); None: count them from the cards."""
+        data = self.read()
+        return data.summary if data.is_raw("cards") else None
+
     def has_doc_id(self, table: str, doc_id: str) -> bool:
         """True if ``table`` has a document under ``doc_id`` (without parsing it if it can)."""
         data = self.read()
@@ -500,7 +506,7 @@ class Store:
             if old is False:
                 return None
             if old is not True:
-                work.patch_raw(table, doc_id, None)
+                work.patch_raw(table, doc_id, old, None)
                 self._dirty = True
                 return old
         rows = self._table(table)
@@ -524,7 +530,7 @@ class Store:
             return None  # (absent: the parsed path raises KeyError as before)
         doc = dict(old)
         doc.update(fields)
-        work.patch_raw(table, doc_id, doc)
+        work.patch_raw(table, doc_id, old, doc)
         self._dirty = True
         return doc
 

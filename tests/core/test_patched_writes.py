@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from pmo_tui.core.board import Board
 from pmo_tui.core.reports.wip import wip_count
 from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
+from pmo_tui.core.storage.jsonfile import status
 from pmo_tui.core.storage.jsonfile.layout import CardSummary
 from pmo_tui.core.storage.jsonfile.store import Store, StoreError
 
@@ -240,7 +241,7 @@ def test_updating_a_time_entry_does_not_parse_the_entries(tmp_path: Path) -> Non
             storage.insert("time_entries", {"id": storage.reserve_id("time_entries"),
                                             "card": "PMO-1", "user": "a", "start": "2026-01-01T10:00:00Z",
                                             "end": None})  # fmt: skip
-    store = Store(path)
+    store = _fresh_store(path)  # (the status file's hook reads all running timers)
     storage = JsonFileStorage(store)
     with storage.transaction():
         storage.update("time_entries", "2", {"end": "2026-01-01T11:00:00Z"})
@@ -281,3 +282,23 @@ def test_add_does_not_parse_the_cards(tmp_path: Path) -> None:
     assert store.read().is_raw("cards")
     ranks = {d["key"]: d["rank"] for d in Store(path).read()["cards"].values()}
     assert ranks["PMO-6"] == max(ranks.values()) == ranks["PMO-5"] + 1
+
+
+def test_the_status_file_follows_a_patched_timer(tmp_path: Path) -> None:
+    """A timer stopped by a patch (the entries stay unparsed) is not carried over as
+    running into the status file."""
+    path = tmp_path / "pmo.json"
+    _board_file(path, 1)
+    store = Store(path)
+    storage = JsonFileStorage(store)
+    with storage.transaction():
+        entry = {"id": storage.reserve_id("time_entries"), "card": "PMO-1", "user": "ann",
+                 "start": "2026-01-01T10:00:00Z", "end": None, "note": ""}  # fmt: skip
+        storage.insert("time_entries", entry)
+    assert set(status.read_fast(path) or {}) == {"ann"}
+    store = Store(path)
+    storage = JsonFileStorage(store)
+    with storage.transaction():
+        storage.update("time_entries", str(entry["id"]), {"end": "2026-01-01T11:00:00Z"})
+        assert store.read().is_raw("time_entries")  # (patched; the hook then reads them)
+    assert status.read_fast(path) == {}

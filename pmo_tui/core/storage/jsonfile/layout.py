@@ -109,9 +109,14 @@ class Tables(dict[str, dict[str, Doc]]):
         # Where documents found in a raw table lie in ``source``: table -> doc id -> (start,
         # end) of its ``"id":{...}`` member (facts about the bytes: shared by copies).
         self.members: dict[str, dict[str, tuple[int, int]]] = {}
+        # (table, field, value) -> the doc id found for it in the bytes, None if absent:
+        # a command looks one card up several times, each search would cost a scan.
+        self.found: dict[tuple[str, str, str | int], str | None] = {}
         # What `pmo add` and a move's WIP note need from all cards, kept while the cards
         # table is unparsed (see CardSummary); None if unknown (then they parse it).
         self.summary: CardSummary | None = None
+        # Raw tables appended to or patched since this copy was made (one transaction's).
+        self.changed: set[str] = set()
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -212,6 +217,14 @@ class Tables(dict[str, dict[str, Doc]]):
                 return doc_id, new
         if not self.usable_raw(name):
             return True
+        seen = self.found.get((name, field, value), True)
+        if seen is None:
+            return False
+        if seen is not True:
+            doc = self._member_doc(name, seen)
+            if doc is None:
+                return True
+            return False if seen in patched else (seen, doc)
         start, stop = self.spans[name]
         src = self.source
         key = b'"%s":%s' % (field.encode(), text)
@@ -220,6 +233,7 @@ class Tables(dict[str, dict[str, Doc]]):
             # Absent anywhere in the table (in any position, as text never splits a value
             # written without spaces): surely no such document.
             if all(src.find(key + end, start, stop) < 0 for end in (b",", b"}")):
+                self.found[name, field, value] = None
                 return False
             return True
         if src.find(b"{" + key + b",", at + 1, stop) >= 0:
@@ -234,6 +248,7 @@ class Tables(dict[str, dict[str, Doc]]):
         found = self._member_at(name, doc_id.decode(), id_start, at)
         if found is None or found.get(field) != value:
             return True
+        self.found[name, field, value] = doc_id.decode()
         if doc_id.decode() in patched:
             return False  # changed or removed in memory: no longer this value
         return doc_id.decode(), found  # (its bytes match their checksum: see _parse)
@@ -251,6 +266,8 @@ class Tables(dict[str, dict[str, Doc]]):
             return patched[doc_id] or False
         if not self.usable_raw(name):
             return True
+        if doc_id in self.members.get(name, ()):
+            return self._member_doc(name, doc_id) or True
         start, stop = self.spans[name]
         src = self.source
         head = b'"%s":{' % doc_id.encode()
@@ -282,6 +299,16 @@ class Tables(dict[str, dict[str, Doc]]):
         self.members.setdefault(name, {})[doc_id] = (member, doc_end)
         return doc
 
+    def _member_doc(self, name: str, doc_id: str) -> Doc | None:
+        """A document already located in the bytes (see _member_at), parsed again (callers
+        may keep and change what they are given)."""
+        member, end = self.members[name][doc_id]
+        try:
+            doc = loads(self.source[member + len(doc_id) + 3 : end])
+        except orjson.JSONDecodeError:
+            return None
+        return doc if isinstance(doc, dict) else None
+
     def can_patch_raw(self, name: str) -> bool:
         """True if documents of this raw table can be changed without parsing it."""
         return name in self.next_ids and name in self.spans and self.usable_raw(name)
@@ -291,6 +318,7 @@ class Tables(dict[str, dict[str, Doc]]):
         :meth:`lookup_raw` or :meth:`doc_raw` found: written by splicing its new bytes into
         the table's (see serialize), seen by every lookup and by a later parse.  ``old``
         is the document as it was."""
+        self.changed.add(name)
         if name == "cards" and self.summary is not None:
             self.summary = self.summary.changed(old, doc)
         appended = self.appends.get(name, [])
@@ -349,6 +377,7 @@ class Tables(dict[str, dict[str, Doc]]):
         new.appends = {k: list(v) for k, v in self.appends.items()}
         new.patches = {k: dict(v) for k, v in self.patches.items()}
         new.members = self.members
+        new.found = self.found
         new.summary = self.summary  # (immutable: changes make a new one)
         new.next_ids = dict(self.next_ids)
         new.floor_ids = dict(self.floor_ids)
@@ -363,6 +392,7 @@ class Tables(dict[str, dict[str, Doc]]):
     def append_raw(self, name: str, doc: Doc, doc_id: str | None = None) -> str:
         """Add a document to a table that stays unparsed (see can_append_raw), under the
         next id or ``doc_id`` (which the caller made sure is free); returns its id."""
+        self.changed.add(name)
         if name == "cards" and self.summary is not None:
             self.summary = self.summary.changed(None, doc)
         if doc_id is None:

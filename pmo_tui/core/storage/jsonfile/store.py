@@ -763,7 +763,8 @@ def write_status_file(store: Store, data: Tables) -> None:
     if store.signature is None:
         return
     running = None
-    if data.is_raw("time_entries") and store.prev_signature is not None:
+    entries_changed = "time_entries" in data.changed  # (patched or appended unparsed)
+    if data.is_raw("time_entries") and not entries_changed and store.prev_signature is not None:
         # No timer changed: carry the running timers over instead of parsing the entries.
         running = status_file.read_running(store.path, store.prev_signature)
     if running is None:

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.reports.wip import wip_count
-from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
 from pmo_tui.core.storage.jsonfile import status
+from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
 from pmo_tui.core.storage.jsonfile.layout import CardSummary
 from pmo_tui.core.storage.jsonfile.store import Store, StoreError
 
@@ -73,7 +73,9 @@ class Model:
         self.next_key = 1
 
 
-def _apply(storage: JsonFileStorage, model: Model, op: tuple[str, str, int, dict[str, Any]]) -> None:
+def _apply(
+    storage: JsonFileStorage, model: Model, op: tuple[str, str, int, dict[str, Any]]
+) -> None:
     kind, table, which, extra = op
     rows = model.tables[table]
     ids = list(rows)
@@ -94,7 +96,8 @@ def _apply(storage: JsonFileStorage, model: Model, op: tuple[str, str, int, dict
         rows[target] = {**rows[target], **extra}
         assert new == rows[target]
     elif kind == "remove":
-        rid = target if target is not None and which % 3 else "K-999999" if table == "cards" else "999999"
+        absent = "K-999999" if table == "cards" else "999999"
+        rid = target if target is not None and which % 3 else absent
         gone = storage.remove(table, rid)
         assert gone == rows.pop(rid, None)
     elif kind == "parse":
@@ -227,7 +230,11 @@ def test_a_move_patches_the_card_without_parsing_the_cards(tmp_path: Path) -> No
     fresh = Store(path)
     assert fresh.card("PMO-3")["status"] == "todo"
     assert [d["title"] for d in fresh.read()["cards"].values()] == [
-        'a "quoted" },"9":{ title', "card 1", "card 2", "card 3", "the last"
+        'a "quoted" },"9":{ title',
+        "card 1",
+        "card 2",
+        "card 3",
+        "the last",
     ]
 
 
@@ -237,10 +244,13 @@ def test_updating_a_time_entry_does_not_parse_the_entries(tmp_path: Path) -> Non
     store = Store(path)
     storage = JsonFileStorage(store)
     with storage.transaction():
-        for n in range(3):
-            storage.insert("time_entries", {"id": storage.reserve_id("time_entries"),
-                                            "card": "PMO-1", "user": "a", "start": "2026-01-01T10:00:00Z",
-                                            "end": None})  # fmt: skip
+        for _ in range(3):
+            entry_id = storage.reserve_id("time_entries")
+            start = "2026-01-01T10:00:00Z"
+            storage.insert(
+                "time_entries",
+                {"id": entry_id, "card": "PMO-1", "user": "a", "start": start, "end": None},
+            )
     store = _fresh_store(path)  # (the status file's hook reads all running timers)
     storage = JsonFileStorage(store)
     with storage.transaction():
@@ -250,7 +260,10 @@ def test_updating_a_time_entry_does_not_parse_the_entries(tmp_path: Path) -> Non
     assert store.read().is_raw("time_entries")
     entries = JsonFileStorage(Store(path)).entries()
     assert [(e["id"], e.get("end")) for e in entries] == [
-        (1, None), (2, "2026-01-01T11:00:00Z"), (3, None), (4, None)
+        (1, None),
+        (2, "2026-01-01T11:00:00Z"),
+        (3, None),
+        (4, None),
     ]
 
 

@@ -78,7 +78,9 @@ class JsonFileStorage:
         summary = self.store.card_summary()
         if summary is not None:
             return summary.open_count(project, column)
-        return sum(1 for d in self.cards(project) if d.get("status") == column and not d.get("archived"))
+        return sum(
+            1 for d in self.cards(project) if d.get("status") == column and not d.get("archived")
+        )
 
     def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
         docs: list[Doc] = list(self._rows("time_entries").values())

@@ -109,9 +109,9 @@ class Tables(dict[str, dict[str, Doc]]):
         # Where documents found in a raw table lie in ``source``: table -> doc id -> (start,
         # end) of its ``"id":{...}`` member (facts about the bytes: shared by copies).
         self.members: dict[str, dict[str, tuple[int, int]]] = {}
-        # (table, field, value) -> the doc id found for it in the bytes, None if absent:
-        # a command looks one card up several times, each search would cost a scan.
-        self.found: dict[tuple[str, str, str | int], str | None] = {}
+        # (table, field, value) -> the doc id found for it in the bytes, "" if absent: a
+        # command looks one card up several times, each search would cost a scan.
+        self.found: dict[tuple[str, str, str | int], str] = {}
         # What `pmo add` and a move's WIP note need from all cards, kept while the cards
         # table is unparsed (see CardSummary); None if unknown (then they parse it).
         self.summary: CardSummary | None = None
@@ -186,7 +186,7 @@ class Tables(dict[str, dict[str, Doc]]):
         table: `pmo start PMO-5` needs one card, not ten thousand.  None when not found or
         not sure (see :meth:`lookup_raw`)."""
         found = self.lookup_raw(name, field, value)
-        return found if found else None
+        return found if isinstance(found, tuple) else None
 
     def lookup_raw(self, name: str, field: str, value: str | int) -> tuple[str, Doc] | bool:
         """(doc id, document) of the one document of a raw table whose ``field`` is
@@ -217,14 +217,14 @@ class Tables(dict[str, dict[str, Doc]]):
                 return doc_id, new
         if not self.usable_raw(name):
             return True
-        seen = self.found.get((name, field, value), True)
-        if seen is None:
+        seen = self.found.get((name, field, value))
+        if seen == "":
             return False
-        if seen is not True:
-            doc = self._member_doc(name, seen)
-            if doc is None:
+        if seen is not None:
+            known = self._member_doc(name, seen)
+            if known is None:
                 return True
-            return False if seen in patched else (seen, doc)
+            return False if seen in patched else (seen, known)
         start, stop = self.spans[name]
         src = self.source
         key = b'"%s":%s' % (field.encode(), text)
@@ -233,7 +233,7 @@ class Tables(dict[str, dict[str, Doc]]):
             # Absent anywhere in the table (in any position, as text never splits a value
             # written without spaces): surely no such document.
             if all(src.find(key + end, start, stop) < 0 for end in (b",", b"}")):
-                self.found[name, field, value] = None
+                self.found[name, field, value] = ""
                 return False
             return True
         if src.find(b"{" + key + b",", at + 1, stop) >= 0:
@@ -242,16 +242,17 @@ class Tables(dict[str, dict[str, Doc]]):
         if src[id_end:at] != b'":':
             return True
         id_start = src.rfind(b'"', start, id_end)
-        doc_id = bytes(src[id_start + 1 : id_end])
-        if not doc_id.isdigit() or src[id_start - 1 : id_start] not in (b",", b"{"):
+        raw_id = bytes(src[id_start + 1 : id_end])
+        if not raw_id.isdigit() or src[id_start - 1 : id_start] not in (b",", b"{"):
             return True
-        found = self._member_at(name, doc_id.decode(), id_start, at)
+        doc_id = raw_id.decode()
+        found = self._member_at(name, doc_id, id_start, at)
         if found is None or found.get(field) != value:
             return True
-        self.found[name, field, value] = doc_id.decode()
-        if doc_id.decode() in patched:
+        self.found[name, field, value] = doc_id
+        if doc_id in patched:
             return False  # changed or removed in memory: no longer this value
-        return doc_id.decode(), found  # (its bytes match their checksum: see _parse)
+        return doc_id, found  # (its bytes match their checksum: see _parse)
 
     def doc_raw(self, name: str, doc_id: str) -> Doc | bool:
         """A document of a raw table by its document id, without parsing the table; False
@@ -461,9 +462,9 @@ class CardSummary:
         if old is not None:
             project = old.get("project")
             top = self.ranks.get(project) if isinstance(project, str) else None
-            if top is not None and _rank(old) >= top:
-                if new is None or new.get("project") != project or _rank(new) < top:
-                    return None
+            lowered = new is None or new.get("project") != project or _rank(new) < (top or 0)
+            if top is not None and _rank(old) >= top and lowered:
+                return None
         summary = CardSummary(dict(self.ranks), {k: dict(v) for k, v in self.opened.items()})
         if old is not None:
             summary._add(old, -1)
@@ -571,9 +572,7 @@ def serialize(tables: Tables) -> list[Chunk]:
     return out
 
 
-def _spliced(
-    tables: Tables, name: str, raw: Chunk, extra: list[tuple[str, Doc]]
-) -> list[Chunk]:
+def _spliced(tables: Tables, name: str, raw: Chunk, extra: list[tuple[str, Doc]]) -> list[Chunk]:
     """A raw table's bytes with its patched documents spliced in: the runs of unchanged
     members between them are slices of the bytes read (never copied), each changed member
     is written anew, a removed one is left out with its comma."""
@@ -582,9 +581,7 @@ def _spliced(
     units: list[Chunk] = []
     pos = 1  # after the table's opening brace
     after_member = False
-    for doc_id, new in sorted(
-        tables.patches[name].items(), key=lambda item: members[item[0]][0]
-    ):
+    for doc_id, new in sorted(tables.patches[name].items(), key=lambda item: members[item[0]][0]):
         start, end = members[doc_id]
         start -= base
         # The run before this member: from after the previous member's comma (or the

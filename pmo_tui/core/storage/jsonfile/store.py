@@ -445,13 +445,16 @@ class Store:
     def insert(self, table: str, doc: Doc, doc_id: str | None = None) -> str:
         """Insert a document (under ``doc_id`` if given); returns its TinyDB id."""
         work = self._work
-        if work is not None and work.can_append_raw(table):
-            # An unparsed table (the history, a card, a time entry): append without parsing
-            # it, under the next id or a given one that is surely free.
-            if doc_id is None or (doc_id.isdigit() and work.doc_raw(table, doc_id) is False):
-                self._require_tx()
-                self._dirty = True
-                return work.append_raw(table, doc, doc_id)
+        # An unparsed table (the history, a card, a time entry): append without parsing it,
+        # under the next id or a given one that is surely free.
+        if (
+            work is not None
+            and work.can_append_raw(table)
+            and (doc_id is None or (doc_id.isdigit() and work.doc_raw(table, doc_id) is False))
+        ):
+            self._require_tx()
+            self._dirty = True
+            return work.append_raw(table, doc, doc_id)
         rows = self._table(table)
         if doc_id is None:
             doc_id = self.reserve_id(table)

@@ -16,6 +16,13 @@ older pmo, truncated) is parsed whole the ordinary way.  A line of the right len
 checksum does not match (one flipped byte, or a same-length edit by hand) is never used as
 bytes: not searched, appended to or carried into a new file.  It is parsed and checked like
 any hand-edited table instead, and refused as damaged if it does not parse.
+
+A one-record change does not parse its table either: `pmo move PMO-5 doing` finds the card's
+bytes (``"5":{"key":"PMO-5",...}``), records the new document as a patch, and the write
+splices it in (the bytes before it, the new document, the bytes after it) and sums the
+line's CRC-32 over those pieces.  Lookups in the same process see the patch, and a table
+parsed later applies it.  What `pmo add` and a WIP note need from all cards (the highest
+rank, the open cards per column) is kept in meta beside the checksums (CardSummary).
 """
 
 from __future__ import annotations
@@ -373,6 +380,10 @@ class Tables(dict[str, dict[str, Doc]]):
 
     def copy(self) -> Tables:
         """A shallow copy: the same table objects and raw bytes (copy-on-write users)."""
+        with _PARSE_LOCK:  # (another thread may be parsing a table of this one)
+            return self._copy()
+
+    def _copy(self) -> Tables:
         new = Tables(dict(dict.items(self)))
         new.raw = dict(self.raw)
         new.appends = {k: list(v) for k, v in self.appends.items()}

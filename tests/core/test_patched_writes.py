@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.reports.wip import wip_count
@@ -315,3 +317,64 @@ def test_the_status_file_follows_a_patched_timer(tmp_path: Path) -> None:
         storage.update("time_entries", str(entry["id"]), {"end": "2026-01-01T11:00:00Z"})
         assert store.read().is_raw("time_entries")  # (patched; the hook then reads them)
     assert status.read_fast(path) == {}
+
+
+# ---------------------------------------------------------------------------- the card summary
+def _summary(path: Path) -> Any:
+    return json.loads(path.read_bytes())["meta"]["1"].get("cards_summary")
+
+
+def _expected(path: Path) -> Any:
+    data = json.loads(path.read_bytes())
+    return CardSummary.of(data["cards"].values()).to_meta(data["meta"]["1"]["crc"]["cards"])
+
+
+def test_the_card_summary_stays_right_after_every_kind_of_write(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _board_file(path)
+    assert _summary(path) == _expected(path)
+    # Bulk changes (import and the like) through tables(): recomputed from the cards.
+    store = Store(path)
+    with store.transaction():
+        tables = store.tables()
+        tables["cards"]["1"]["rank"] = 99.5
+        tables["cards"]["2"]["archived"] = True
+    assert _summary(path) == _expected(path)
+    assert _summary(path)["rank"]["PMO"] == 99.5
+    # A change that may lower the highest rank: dropped, then written again by the next
+    # command (which counts from the cards).
+    storage = JsonFileStorage(Store(path))
+    with storage.transaction():
+        storage.update("cards", "PMO-1", {"rank": 0.5})
+    assert _summary(path) is None
+    board = Board(Store(path), "bob")
+    board.add_card("after the drop")
+    assert _summary(path) == _expected(path)
+    ranks = {d["key"]: d["rank"] for d in json.loads(path.read_bytes())["cards"].values()}
+    assert ranks["PMO-6"] == max(r for k, r in ranks.items() if k != "PMO-6") + 1
+    # A hand edit of the cards (the summary's CRC no longer matches): not used.
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"rank":5.0', b'"rank":7.0'))
+    store = Store(path)
+    assert store.card_summary() is None
+    storage = JsonFileStorage(store)
+    assert storage.top_rank("PMO") == 7.0  # counted from the (checked) cards
+    Board(store, "bob").add_card("after the edit")
+    assert _summary(path) == _expected(path)
+
+
+def test_the_file_stays_readable_by_tinydb(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    _board_file(path, 3)
+    storage = JsonFileStorage(Store(path))
+    with storage.transaction():
+        storage.update("cards", "PMO-2", {"title": '}\\","1":{'})
+        storage.remove("cards", "PMO-1")
+        storage.remove("cards", "PMO-3")
+    db = TinyDB(path, storage=JSONStorage, access_mode="r")
+    assert [d["title"] for d in db.table("cards").all()] == ['}\\","1":{']
+    db.close()
+    with storage.transaction():
+        storage.remove("cards", "PMO-2")
+    assert json.loads(path.read_bytes())["cards"] == {}
+    assert Store(path).read()["cards"] == {}

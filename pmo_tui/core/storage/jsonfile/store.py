@@ -218,7 +218,8 @@ class Store:
         """Highest ranks and open cards per column, kept while the cards are unparsed
         (see layout.CardSummary); None: count them from the cards."""
         data = self.read()
-        return data.summary if data.is_raw("cards") else None
+        # (only while the cards' bytes match their checksum: else they are parsed now)
+        return data.summary if data.is_raw("cards") and data.usable_raw("cards") else None
 
     def has_doc_id(self, table: str, doc_id: str) -> bool:
         """True if ``table`` has a document under ``doc_id`` (without parsing it if it can)."""

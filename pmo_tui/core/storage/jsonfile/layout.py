@@ -234,17 +234,24 @@ class Tables(dict[str, dict[str, Doc]]):
             return False if seen in patched else (seen, known)
         start, stop = self.spans[name]
         src = self.source
+        # One pass over the table for every whole occurrence of `"field":value` (a number
+        # followed by more digits is another value).
         key = b'"%s":%s' % (field.encode(), text)
-        at = src.find(b"{" + key + b",", start, stop)
-        if at < 0:
+        size = len(key)
+        hits = []
+        at = src.find(key, start, stop)
+        while at >= 0:
+            if src[at + size : at + size + 1] in (b",", b"}"):
+                hits.append(at)
+            at = src.find(key, at + size, stop)
+        if not hits:
             # Absent anywhere in the table (in any position, as text never splits a value
             # written without spaces): surely no such document.
-            if all(src.find(key + end, start, stop) < 0 for end in (b",", b"}")):
-                self.found[name, field, value] = ""
-                return False
-            return True
-        if src.find(b"{" + key + b",", at + 1, stop) >= 0:
-            return True  # (never written by pmo) twice: let the caller parse
+            self.found[name, field, value] = ""
+            return False
+        at = hits[0] - 1
+        if len(hits) > 1 or src[at : at + 1] != b"{" or src[at + 1 + size : at + 2 + size] != b",":
+            return True  # twice, or not written first: let the caller parse
         id_end = at - 2  # before ':{'
         if src[id_end:at] != b'":':
             return True

@@ -455,6 +455,8 @@ class Store:
         ):
             self._require_tx()
             self._dirty = True
+            new_id = doc_id if doc_id is not None else str(work.next_ids[table])
+            self._raw_changed(table, new_id, None, doc)
             return work.append_raw(table, doc, doc_id)
         rows = self._table(table)
         if doc_id is None:
@@ -510,6 +512,7 @@ class Store:
             if old is False:
                 return None
             if old is not True:
+                self._raw_changed(table, doc_id, old, None)
                 work.patch_raw(table, doc_id, old, None)
                 self._dirty = True
                 return old
@@ -534,9 +537,16 @@ class Store:
             return None  # (absent: the parsed path raises KeyError as before)
         doc = dict(old)
         doc.update(fields)
+        self._raw_changed(table, doc_id, old, doc)
         work.patch_raw(table, doc_id, old, doc)
         self._dirty = True
         return doc
+
+    def _raw_changed(self, table: str, doc_id: str, old: Doc | None, new: Doc | None) -> None:
+        """Called before a document of a table still unparsed changes from ``old`` to
+        ``new`` (None: absent) by a raw append or patch: the one place where data derived
+        document by document (an index of the time entries) follows those writes, as it
+        follows insert/update/remove on parsed tables."""
 
     def _reserve_raw_id(self, work: Tables, table: str) -> str | None:
         """reserve_id for a table still unparsed: the counter from meta, past any id that

@@ -378,3 +378,57 @@ def test_the_file_stays_readable_by_tinydb(tmp_path: Path) -> None:
         storage.remove("cards", "PMO-2")
     assert json.loads(path.read_bytes())["cards"] == {}
     assert Store(path).read()["cards"] == {}
+
+
+# ---------------------------------------------------------------------------- raw lookups
+def _entries_file(path: Path, ids: list[int], extra: dict[str, Any] | None = None) -> Store:
+    store = _fresh_store(path)
+    storage = JsonFileStorage(store)
+    with storage.transaction():
+        for n in ids:
+            storage.insert("time_entries", {"id": n, "card": "PMO-1", **(extra or {})})
+    return _fresh_store(path)
+
+
+def test_raw_lookups_tell_ids_apart_and_never_match_inside_text(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    store = _entries_file(path, [1, 10, 12, 100], {"note": '"id":5,{"id":5,}'})
+    data = store.read()
+    assert data.lookup_raw("time_entries", "id", 1)[0] == "1"  # not 10, 12 or 100
+    assert data.lookup_raw("time_entries", "id", 12)[0] == "12"
+    assert data.lookup_raw("time_entries", "id", 5) is False  # only inside a string
+    assert data.lookup_raw("time_entries", "id", 2) is False
+    assert data.doc_raw("time_entries", "10")["id"] == 10
+    assert data.doc_raw("time_entries", "5") is False
+    assert data.is_raw("time_entries")
+
+
+def test_a_removed_id_used_again_in_the_same_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "pmo.json"
+    store = _entries_file(path, [1, 2, 3])
+    storage = JsonFileStorage(store)
+    with storage.transaction():
+        storage.remove("time_entries", "2")
+        assert storage.entry(2) is None
+        storage.insert("time_entries", {"id": 2, "card": "PMO-9"})
+        assert storage.entry(2) == {"id": 2, "card": "PMO-9"}
+        storage.update("time_entries", "2", {"note": "x"})
+    assert store.read().is_raw("time_entries")
+    rows = json.loads(path.read_bytes())["time_entries"]
+    assert list(rows) == ["1", "3", "2"]
+    assert rows["2"] == {"id": 2, "card": "PMO-9", "note": "x"}
+
+
+def test_a_value_found_twice_or_not_first_is_left_to_a_parse(tmp_path: Path) -> None:
+    """A lookup names a document only for a value found once, as the first field: anything
+    else is "not sure" and the caller parses the table."""
+    path = tmp_path / "pmo.json"
+    store = _entries_file(path, [1, 2])
+    storage = JsonFileStorage(store)
+    with storage.transaction():
+        storage.insert("time_entries", {"id": 3, "card": "PMO-7"})
+    data = _fresh_store(path).read()
+    assert data.lookup_raw("time_entries", "card", "PMO-1") is True  # two of them
+    assert data.lookup_raw("time_entries", "card", "PMO-7") is True  # not written first
+    assert data.lookup_raw("time_entries", "card", "PMO-2") is False  # nowhere
+    assert data.is_raw("time_entries")

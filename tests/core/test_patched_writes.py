@@ -432,3 +432,43 @@ def test_a_value_found_twice_or_not_first_is_left_to_a_parse(tmp_path: Path) -> 
     assert data.lookup_raw("time_entries", "card", "PMO-7") is True  # not written first
     assert data.lookup_raw("time_entries", "card", "PMO-2") is False  # nowhere
     assert data.is_raw("time_entries")
+
+
+_TEMPLATE: dict[str, bytes] = {}
+
+
+def _template() -> bytes:
+    """A small pmo file (5 cards), built once."""
+    if not _TEMPLATE:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "pmo.json"
+            _board_file(path)
+            _TEMPLATE["raw"] = path.read_bytes()
+    return _TEMPLATE["raw"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(where=st.integers(0, 10**6), byte=st.integers(0, 255))
+def test_a_cards_line_with_any_byte_changed_is_never_patched(where: int, byte: int) -> None:
+    """One byte of the cards line changed (so its CRC-32 cannot match): a one-card write
+    parses the table (keeping it as a hand edit if it checks out) or refuses the file;
+    it never splices into those bytes."""
+    raw = _template()
+    start = raw.index(b'\n"cards":') + len(b'\n"cards":')
+    stop = raw.index(b"\n", start) - 1
+    at = start + where % (stop - start)
+    if raw[at] == byte:
+        return
+    corrupt = raw[:at] + bytes([byte]) + raw[at + 1 :]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pmo.json"
+        path.write_bytes(corrupt)
+        store = _fresh_store(path)
+        try:
+            with JsonFileStorage(store).transaction() as storage:
+                storage.update("cards", "PMO-2", {"title": "changed"})
+        except (StoreError, KeyError):
+            assert path.read_bytes() == corrupt  # refused: nothing written
+            return
+        assert not store.read().is_raw("cards")  # parsed and checked, not patched
+        assert json.loads(path.read_bytes())["cards"]  # (and the result is plain JSON)

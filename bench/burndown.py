@@ -45,7 +45,6 @@ import json
 import os
 import pstats
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -58,17 +57,24 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import DATA, ensure_data, machine, replace_section
+from _results import (
+    PMO,
+    Failed,
+    ensure_data,
+    import_times,
+    machine,
+    pmo_env,
+    replace_section,
+    timed,
+)
 
 HEADING = "## Burndown (bench/burndown.py)"
-PY = sys.executable
-PMO = str(Path(sys.executable).parent / "pmo")
-PYCACHE = DATA / "pycache"  # as bench/run.py
 SPRINT_CARDS = 200
 TARGET_COMPUTE_MS = 50
 TARGET_PROCESS_MS = 150
 TW_RC = ["rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.color=off"]
 TW_PROJECT = "sprint"
+TW_PRIORITY = {"low": "L", "medium": "M", "high": "H", "urgent": "H"}
 
 
 # --------------------------------------------------------------------------- the data
@@ -176,12 +182,15 @@ def grow_sprint(source: Path, db: Path, size: int = SPRINT_CARDS, seed: int = 10
     }
 
 
-def _tw_date(text: str) -> str:
+def tw_date(text: str) -> str:
     return _parse(text).strftime("%Y%m%dT%H%M%SZ")
 
 
-def write_tasks(tables: dict[str, Any], sprint_id: int, path: Path) -> int:
-    """The cards as Taskwarrior's import JSON (an array); returns how many."""
+def write_tasks(tables: dict[str, Any], sprint_id: int | None, path: Path) -> int:
+    """The cards as Taskwarrior's import JSON (an array); returns how many.
+
+    Description, dates, status, project (``sprint`` for the sprint's cards), tags, priority
+    and due; the uuid is the card number's (PMO-5 -> 00000000-...-000000000005)."""
     events = tables["events"].values()
     archived_at = {e["card"]: e["ts"] for e in events if e["type"] == "archived"}
     tasks = []
@@ -190,40 +199,34 @@ def write_tasks(tables: dict[str, Any], sprint_id: int, path: Path) -> int:
         task: dict[str, Any] = {
             "uuid": str(uuid.UUID(int=number)),
             "description": c["title"],
-            "entry": _tw_date(c["created"]),
-            "modified": _tw_date(c["updated"]),
+            "entry": tw_date(c["created"]),
+            "modified": tw_date(c["updated"]),
             "project": TW_PROJECT if c["sprint"] == sprint_id else "PMO",
         }
+        if c.get("tags"):
+            task["tags"] = list(c["tags"])
+        if c.get("priority") in TW_PRIORITY:
+            task["priority"] = TW_PRIORITY[c["priority"]]
+        if c.get("due"):
+            task["due"] = tw_date(f"{c['due'][:10]}T00:00:00Z")
         if c["status"] == "done" and c["done"]:
             task["status"] = "completed"
-            task["end"] = _tw_date(c["done"])
+            task["end"] = tw_date(c["done"])
         elif c["archived"]:
             task["status"] = "deleted"
-            task["end"] = _tw_date(archived_at.get(c["key"], c["updated"]))
+            task["end"] = tw_date(archived_at.get(c["key"], c["updated"]))
         else:
             task["status"] = "pending"
             if c["status"] in ("doing", "review") and c["started"]:
-                task["start"] = _tw_date(c["started"])
+                task["start"] = tw_date(c["started"])
         if c["started"] and "end" in task and task["status"] == "completed":
-            task["start"] = _tw_date(c["started"])
+            task["start"] = tw_date(c["started"])
         tasks.append(task)
     path.write_text(json.dumps(tasks))
     return len(tasks)
 
 
 # --------------------------------------------------------------------------- timing
-
-
-def _pmo_env(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMO_", "PYTHONPYCACHE"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(
-        PYTHONPYCACHEPREFIX=str(PYCACHE),
-        PMO_DB=str(db),
-        PMO_USER="bench",
-        PMO_CONFIG=str(db.parent / "missing-config.toml"),
-    )
-    return env
 
 
 def compute_times(db: Path, runs: int) -> dict[str, Any]:
@@ -258,12 +261,10 @@ def compute_times(db: Path, runs: int) -> dict[str, Any]:
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[:500]}")
-    return elapsed
+    try:
+        return timed(cmd, env)
+    except Failed as exc:
+        sys.exit(f"bench: {exc}")
 
 
 def _ms(seconds: float) -> str:
@@ -272,35 +273,17 @@ def _ms(seconds: float) -> str:
 
 def import_profile(env: dict[str, str]) -> str:
     """Top-level imports of a `pmo burndown active` process (python -X importtime)."""
-    best: dict[str, int] = {}
-    for _ in range(3):
-        proc = subprocess.run(
-            [PY, "-X", "importtime", PMO, "burndown", "active"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        total = 0
-        seen: dict[str, int] = {}
-        for line in proc.stderr.splitlines():
-            m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)", line)
-            if m and not m.group(3):  # top level
-                seen[m.group(4)] = int(m.group(2))
-                total += int(m.group(2))
-        seen["(all)"] = total
-        for k, v in seen.items():
-            best[k] = min(best.get(k, v), v)
-    top = sorted(((v, k) for k, v in best.items() if k != "(all)"), reverse=True)[:6]
-    parts = ", ".join(f"{k} {v / 1000:.1f}" for v, k in top)
-    return f"imports {best['(all)'] / 1000:.0f} ms (min of 3; largest: {parts})"
+    best = import_times([PMO, "burndown", "active"], env)
+    top = sorted(((c, k) for k, (_s, c, d) in best.items() if d == 0 and k != "(all)"))
+    parts = ", ".join(f"{k} {v / 1000:.1f}" for v, k in reversed(top[-6:]))
+    return f"imports {best['(all)'][1] / 1000:.0f} ms (min of 3; largest: {parts})"
 
 
 def process_profile(db: Path) -> str:
     """cProfile of one in-process `pmo burndown active` (fresh store), by phase."""
     from pmo_tui.cli import main as cli_main
 
-    os.environ.update(_pmo_env(db))
+    os.environ.update(pmo_env(db))
     prof = cProfile.Profile()
     saved = sys.stdout
     sys.stdout = io.StringIO()
@@ -366,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         db = folder / "pmo.json"
         grown = grow_sprint(source, db)
         sprint = grown["sprint"]
-        env = _pmo_env(db)
+        env = pmo_env(db)
         print(f"sprint {sprint['id']}: {grown['cards']} cards", file=sys.stderr)
 
         comp = compute_times(db, args.compute_runs)

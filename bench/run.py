@@ -6,37 +6,30 @@ Each command series runs on a fresh copy of the data set in a temp dir (PMO_DB),
 `bench`, with PMO_CONFIG pointing at a missing file: 1 warm-up run, then --runs timed runs
 (time.perf_counter around subprocess.run); the median and min are reported.  Mutating
 commands keep the file the same size: `move` alternates doing/todo, `start` and `stop` are
-paired, `add` grows the file by one card per run.  With --write the table replaces the
-"## CLI (bench/run.py)" section of bench/RESULTS.md.
+paired, `edit` alternates the title, `add` grows the file by one card per run.  With --write
+the table replaces the "## CLI (bench/run.py)" section of bench/RESULTS.md.  bench/all.py
+reuses these command series for its write rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import DATA, ensure_data, machine, replace_section
+from _results import PMO, PY, Failed, ensure_data, machine, pmo_env, replace_section, timed
 
 HEADING = "## CLI (bench/run.py)"
 FLOOR_IMPORTS = "floor: python -c 'import tinydb, pendulum'"
 PMO_IMPORTS = "import re, pmo_tui.cli, pmo_tui.core.board"  # what a write command imports
 FLOOR_PMO = "floor: pmo's imports (`python -c 'import re, pmo_tui.cli, pmo_tui.core.board'`)"
 NO_PYC = "the same imports without bytecode cache (PYTHONDONTWRITEBYTECODE=1)"
-# Bytecode goes here, not beside the sources: an installed pmo has its .pyc files, and this
-# environment may set PYTHONDONTWRITEBYTECODE (which would recompile pmo on every run).
-PYCACHE = DATA / "pycache"
-PY = sys.executable
-PMO = str(Path(sys.executable).parent / "pmo")
 # Targets (median, ms): per size, or for every size.
 DATA_WEEK = "2026-11-20"  # generate.py's default --now
 TIMESHEET = f"timesheet --week {DATA_WEEK} --everyone"
@@ -48,6 +41,7 @@ TARGETS: dict[str, dict[str, float]] = {
     "stop": {"1k": 70, "10k": 150},
     "sprint add": {"1k": 70, "10k": 150},
     "sprint remove": {"1k": 70, "10k": 150},
+    "edit": {"1k": 70, "10k": 150},
     "burndown": {"10k": 150},  # issue 10: the whole `pmo burndown` process
     "status --short (timer running)": {"1k": 50, "10k": 50},
     "status --short (no timer)": {"1k": 50, "10k": 50},
@@ -90,6 +84,8 @@ SERIES: list[Series] = [
             Step("sprint remove", [PMO, "sprint", "remove", "PMO-5"]),
         ]
     ),
+    # the title alternates, so every run changes the card and the file keeps its size
+    Series(lambda i: [Step("edit", [PMO, "edit", "PMO-5", "--title", f"bench edit {i % 2}"])]),
     Series(lambda i: [Step("sprint show", [PMO, "sprint", "show", "active"])]),
     Series(lambda i: [Step("burndown", [PMO, "burndown", "active"])]),
     Series(lambda i: [Step("burndown --json", [PMO, "burndown", "active", "--json"])]),
@@ -117,31 +113,11 @@ FLOORS: list[Series] = [
 ]
 
 
-def _env(db: Path, bytecode: bool = True) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PMO_", "PYTHONPYCACHE"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if bytecode:
-        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    else:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.update(
-        PMO_DB=str(db),
-        PMO_USER="bench",
-        PMO_CONFIG=str(db.parent / "missing-config.toml"),
-    )
-    return env
-
-
 def _run(step: Step, env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(step.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode not in step.ok:
-        sys.exit(
-            f"bench: {' '.join(step.argv[1:])} exited {proc.returncode} "
-            f"(expected {step.ok}): {proc.stderr.decode(errors='replace').strip()}"
-        )
-    return elapsed
+    try:
+        return timed(step.argv, env, step.ok)
+    except Failed as exc:
+        sys.exit(f"bench: {exc}")
 
 
 def run_series(series: Series, source: Path | None, runs: int) -> dict[str, list[float]]:
@@ -150,7 +126,7 @@ def run_series(series: Series, source: Path | None, runs: int) -> dict[str, list
         db = Path(tmp) / "pmo.json"
         if source is not None:
             shutil.copyfile(source, db)  # a fresh copy for every series
-        env = _env(db, bytecode=not any(s.label == NO_PYC for s in series.steps(0)))
+        env = pmo_env(db, bytecode=not any(s.label == NO_PYC for s in series.steps(0)))
         for step in series.setup:
             _run(step, env)
         for i in range(runs + 1):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -26,12 +25,12 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import ensure_data, machine, replace_section
+from _results import PMO, ensure_data, machine, pmo_env, replace_section
 
 HEADING = "## Timesheet vs Watson (bench/watson.py)"
-PMO = str(Path(sys.executable).parent / "pmo")
 WEEK = ("2026-11-16", "2026-11-22")  # the week of generate.py's default --now
 
 
@@ -39,9 +38,16 @@ def _ts(text: str) -> int:
     return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
 
 
-def write_frames(data: Path, folder: Path) -> dict[str, Path]:
+def closed_entries(data: Path) -> list[dict[str, Any]]:
+    """The data file's closed time entries, oldest first (what Watson and Timewarrior get)."""
     tables = json.loads(data.read_bytes())
     entries = sorted(tables["time_entries"].values(), key=lambda e: e["start"])
+    return [e for e in entries if e.get("end")]
+
+
+def write_frame_dir(entries: list[dict[str, Any]], folder: Path) -> Path:
+    """A WATSON_DIR in ``folder`` (created) whose frames are ``entries``: project = card key,
+    tag = user."""
     frames = [
         [
             _ts(e["start"]),
@@ -52,16 +58,36 @@ def write_frames(data: Path, folder: Path) -> dict[str, Path]:
             _ts(e["end"]),
         ]
         for i, e in enumerate(entries)
-        if e.get("end")
     ]
+    folder.mkdir(parents=True)
+    (folder / "frames").write_text(json.dumps(frames))
+    (folder / "config").write_text("")
+    return folder
+
+
+def write_frames(data: Path, folder: Path) -> dict[str, Path]:
+    entries = closed_entries(data)
     out = {}
-    for label, chosen in (("10k frames", frames[-10_000:]), (f"{len(frames)} frames", frames)):
-        d = folder / label.replace(" ", "-")
-        d.mkdir()
-        (d / "frames").write_text(json.dumps(chosen))
-        (d / "config").write_text("")
-        out[label] = d
+    for label, chosen in (("10k frames", entries[-10_000:]), (f"{len(entries)} frames", entries)):
+        out[label] = write_frame_dir(chosen, folder / label.replace(" ", "-"))
     return out
+
+
+# The week's total as each tool prints it: pmo's grid, Watson's report, `timew summary`.
+TOTALS = [
+    re.compile(r"^Total .* (\d+:\d\d)$", re.M),
+    re.compile(r"^Total: (\d+h \d+m)", re.M),
+    re.compile(r"^\s+(\d+:\d\d):\d\d\s*\Z", re.M),
+]
+
+
+def week_total(text: str) -> str:
+    """The report's total for the week as printed ("?" if not found)."""
+    for pattern in TOTALS:
+        found = pattern.search(text)
+        if found:
+            return found.group(1)
+    return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,8 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         db = folder / "pmo.json"
         db.write_bytes(Path(data).read_bytes())
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PMO_")}
-        env.update(PMO_DB=str(db), PMO_USER="bench", PMO_CONFIG=str(folder / "none.toml"), TZ="UTC")
+        env = dict(pmo_env(db), TZ="UTC")
         pmo = [PMO, "timesheet", "--week", WEEK[0], "--everyone"]
         commands: dict[str, tuple[list[str], dict[str, str]]] = {
             f"pmo {' '.join(pmo[1:])} ({args.size} cards)": (pmo, env)
@@ -91,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         totals: dict[str, str] = {}  # the week's total as each tool prints it (must agree)
         for name, (cmd, e) in commands.items():
             text = subprocess.run(cmd, env=e, capture_output=True, text=True, check=True).stdout
-            pmo_total = re.search(r"^Total .* (\d+:\d\d)$", text, re.M)  # pmo's grid
-            watson_total = re.search(r"^Total: (\d+h \d+m)", text, re.M)
-            found = pmo_total or watson_total
-            totals[name] = found.group(1) if found else "?"
+            totals[name] = week_total(text)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for i in range(args.runs + 1):
             for name, (cmd, e) in commands.items():

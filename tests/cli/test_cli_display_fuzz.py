@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pmo_tui.cli.fast_status import display as fast_display
+from pmo_tui.core.storage.jsonfile import status as status_file
 from pmo_tui.core.text import display
 
 HOSTILE = [
@@ -216,11 +217,13 @@ def test_a_hostile_status_file_is_displayed_safely(pmo, seeded, evil):
     """The prompt reads the status file without the data file: a teammate may write it."""
     assert pmo("start", "1").returncode == 0
     status = seeded.with_name(seeded.name + ".status")
-    doc = json.loads(status.read_text())
-    for entry in doc["running"].values():
+    parsed = status_file.parse(status.read_bytes())
+    assert parsed is not None
+    sig, running = parsed
+    for entry in running.values():
         entry["card"] = f"PMO-1{evil}"
         entry["title"] = f"title {evil}"
-    status.write_text(json.dumps(doc))
+    status.write_bytes(status_file.render(sig, running))
     for argv in (("status", "--short"), ("status",)):
         r = pmo(*argv)
         assert r.returncode == 0, r.stderr

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from cli_helpers import one_line_error
 
+from pmo_tui.core.storage.jsonfile import status
+
 
 def _entries(tables):
     return sorted(tables["time_entries"].values(), key=lambda e: e["id"])
@@ -192,9 +194,10 @@ def test_malformed_status_file_with_matching_signature(pmo, tmp_path):
     status_file = tmp_path / "pmo.json.status"
     pmo("add", "A")
     pmo("start", "1")
-    cached = json.loads(status_file.read_text())
-    cached["running"]["alice"] = {"card": "PMO-1", "start": "garbage"}
-    status_file.write_text(json.dumps(cached))
+    parsed = status.parse(status_file.read_bytes())
+    assert parsed is not None
+    parsed[1]["alice"] = {"card": "PMO-1", "start": "garbage"}
+    status_file.write_bytes(status.render(*parsed))
     r = pmo("status", "--short")
     assert r.returncode == 0 and r.stdout.startswith("PMO-1 0:0")
 

@@ -87,3 +87,117 @@ def test_the_fast_paths_do_not_import_pendulum() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ the same as pendulum
+# calendar.py resolved zones and local midnights with pendulum 3 until it moved to the
+# standard library's zoneinfo: every boundary must be the same instant as before.
+def _pendulum_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    import pendulum
+
+    start = pendulum.datetime(day.year, day.month, day.day, tz=pendulum.timezone(tz))
+    end = start.add(days=1)
+    return (
+        datetime.fromtimestamp(start.timestamp(), UTC),
+        datetime.fromtimestamp(end.timestamp(), UTC),
+    )
+
+
+# Zones with DST changes at or around midnight (gaps and repeats of midnight itself), far
+# from Greenwich both ways, half-hour offsets, and the southern hemisphere.
+_ZONES = [
+    "Europe/Berlin",
+    "America/Sao_Paulo",
+    "America/Santiago",
+    "America/Havana",
+    "Asia/Beirut",
+    "America/Asuncion",
+    "Africa/Cairo",
+    "Asia/Tehran",
+    "Australia/Lord_Howe",
+    "Pacific/Apia",
+    "America/St_Johns",
+    "Asia/Kolkata",
+    "Pacific/Kiritimati",
+    "America/Adak",
+    "UTC",
+    "utc",
+]
+
+
+def test_day_bounds_are_the_instants_pendulum_gave() -> None:
+    import zoneinfo
+
+    for tz in _ZONES:
+        key = "UTC" if tz == "utc" else tz
+        info = zoneinfo.ZoneInfo(key)
+        days = set()
+        for year in (1995, 2008, 2011, 2016, 2018, 2024, 2026):
+            # every day around each offset change of the year, and a few ordinary ones
+            d = date(year, 1, 1)
+            while d.year == year:
+                a = info.utcoffset(datetime(d.year, d.month, d.day, 12))
+                nxt = d + timedelta(days=1)
+                b = info.utcoffset(datetime(nxt.year, nxt.month, nxt.day, 12))
+                if a != b:
+                    days.update(d + timedelta(days=k) for k in (-1, 0, 1, 2))
+                d = nxt
+            days.update({date(year, 6, 15), date(year, 12, 31)})
+        for day in sorted(days):
+            assert calendar.day_bounds(day, tz) == _pendulum_bounds(day, tz), (tz, day)
+
+
+def test_local_date_and_month_are_pendulums() -> None:
+    import pendulum
+
+    moments = [
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC) + timedelta(minutes=37 * k) for k in range(200)
+    ]
+    for tz in _ZONES:
+        for m in moments:
+            want = pendulum.instance(m).in_timezone(pendulum.timezone(tz)).date()
+            assert calendar.local_date(m, tz) == date(want.year, want.month, want.day)
+    for d in [date(2026, 1, 31), date(2024, 2, 29), date(2026, 12, 1), date(2100, 2, 3)]:
+        p = pendulum.date(d.year, d.month, d.day)
+        first, last = p.start_of("month"), p.end_of("month")
+        assert calendar.month(d) == (
+            date(first.year, first.month, first.day),
+            date(last.year, last.month, last.day),
+        )
+
+
+@pytest.mark.parametrize(
+    "tz",
+    [
+        "",
+        "Europe/Berlin",
+        ":Europe/Berlin",
+        "utc",
+        "Nowhere/Atlantis",
+        "/usr/share/zoneinfo/Asia/Tokyo",
+    ],
+)
+def test_the_local_zone_is_the_one_pendulum_chose(tz: str) -> None:
+    # In a fresh process each: both cache the system's zone.
+    code = (
+        "import pendulum\n"
+        "from datetime import UTC, date, datetime\n"
+        "from pmo_tui.core import calendar\n"
+        "import os\n"
+        "wanted = os.environ.get('TZ', '').lstrip(':')\n"
+        "try:\n"
+        "    pz = pendulum.timezone(wanted) if wanted else pendulum.local_timezone()\n"
+        "except Exception:\n"
+        "    pz = pendulum.local_timezone()\n"
+        "for day in (date(2026, 3, 29), date(2026, 10, 25), date(2026, 11, 30)):\n"
+        "    s = pendulum.datetime(day.year, day.month, day.day, tz=pz)\n"
+        "    want = (s.timestamp(), s.add(days=1).timestamp())\n"
+        "    got = tuple(x.timestamp() for x in calendar.day_bounds(day))\n"
+        "    assert got == want, (day, got, want)\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TZ"}
+    if tz:
+        env["TZ"] = tz
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "ok", out.stderr

@@ -132,6 +132,8 @@ def _check_file(path: Path, model: Model) -> None:
         body = body[:-1]  # the comma after the table, or the document's closing brace
         assert first["layout"][name] == len(body)
         assert first["crc"][name] == zlib.crc32(body)
+    for name, (count, crc) in first.get("docs", {}).items():  # (window.py's counts)
+        assert count == len(data[name]) and crc == first["crc"][name]
     for table in TABLES:
         field = "key" if table == "cards" else "id"
         got = list(data[table].values())
@@ -472,3 +474,22 @@ def test_a_cards_line_with_any_byte_changed_is_never_patched(where: int, byte: i
             return
         assert not store.read().is_raw("cards")  # parsed and checked, not patched
         assert json.loads(path.read_bytes())["cards"]  # (and the result is plain JSON)
+
+
+def test_windowed_reads_never_see_the_bytes_under_a_patch(tmp_path: Path) -> None:
+    """window.py reads documents from a table's bytes: not while a patch changed some."""
+    from pmo_tui.core.storage.jsonfile import window
+
+    path = tmp_path / "pmo.json"
+    _board_file(path, 3)
+    store = Store(path)
+    assert window.docs_where(store.read(), "cards", "key", {"PMO-2"}) is not None
+    Board(store, "bob").edit_card("PMO-2", title="patched")
+    data = store.read()
+    assert data.is_raw("cards")
+    assert window.docs_where(data, "cards", "key", {"PMO-2"}) is None  # not sure: parse
+    assert [d["title"] for d in data["cards"].values() if d["key"] == "PMO-2"] == ["patched"]
+    fresh = Store(path).read()
+    assert [d["title"] for d in window.docs_where(fresh, "cards", "key", {"PMO-2"}) or []] == [
+        "patched"
+    ]

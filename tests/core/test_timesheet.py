@@ -480,3 +480,62 @@ def test_timesheet_for_a_session(tmp_path: Path) -> None:
     read = list(csv.DictReader(io.StringIO(text)))
     assert [r["minutes"] for r in read] == ["90", "30"]
     assert read[0]["title"].startswith("'=") and read[0]["note"] == "'-done"
+
+
+# ------------------------------------------------------------------ one pass, same spans
+# _spans gathers the users of every entry in the same pass (for "everyone"); doing so
+# must not change which entries of the period it keeps.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_times = st.sampled_from(
+    [
+        "2026-11-15T23:59:00Z",
+        "2026-11-16T00:00:00Z",
+        "2026-11-18T10:00:00Z",
+        "2026-11-22T23:59:59Z",
+        "2026-11-23T00:00:00Z",
+        "2026-11-30T08:00:00Z",
+        "2026-11-18T10:00:00+01:00",  # not canonical: the loop parses it
+    ]
+)
+_entry_docs = st.fixed_dictionaries(
+    {"card": st.sampled_from(["PMO-1", "PMO-2"]), "start": _times},
+    optional={
+        "user": st.sampled_from(["ann", "bob", None]),
+        "end": st.one_of(st.none(), st.just(""), _times),
+    },
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(_entry_docs, max_size=12),
+    st.sampled_from([None, frozenset({"ann"}), frozenset({"ann", "bob"})]),
+)
+def test_gathering_users_keeps_the_same_spans(entries: list[Any], users: Any) -> None:
+    lo, hi = "2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z"
+
+    def run(**kw: Any) -> Any:
+        try:
+            return ts._spans(entries, users, lo, hi, **kw)
+        except Exception as exc:  # the same failure both ways
+            return type(exc)
+
+    assert run() == run(seen=set())
+
+
+def test_titles_read_for_the_rows_only_give_the_same_sheet() -> None:
+    asked: list[list[str]] = []
+
+    def lookup(keys: list[str]) -> dict[str, Any]:
+        asked.append(keys)
+        return CARDS
+
+    full = ts.timesheet(DATA, CARDS, WEEK, None, now=NOW)
+    lazy = ts.timesheet(DATA, lookup, WEEK, None, now=NOW)
+    assert lazy == full
+    assert asked == [sorted(r.card for r in full.rows)]
+    assert ts.csv_rows(DATA, lookup, WEEK, None, now=NOW) == ts.csv_rows(
+        DATA, CARDS, WEEK, None, now=NOW
+    )

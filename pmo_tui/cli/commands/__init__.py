@@ -50,6 +50,7 @@ MODULES: dict[str, str] = {
     "timesheet": "timesheet",
     "burndown": "burndown",
     "config": "config",
+    "prompt": "prompt",
 }
 
 
@@ -68,6 +69,8 @@ def _module_commands(module: str) -> list[Command]:
         from . import timesheet as found  # type: ignore[no-redef]
     elif module == "burndown":
         from . import burndown as found  # type: ignore[no-redef]
+    elif module == "prompt":
+        from . import prompt as found  # type: ignore[no-redef]
     else:
         from . import config as found  # type: ignore[no-redef]
     commands: list[Command] = found.COMMANDS

@@ -16,6 +16,7 @@ from . import Command
 if TYPE_CHECKING:
     import argparse
 
+    from ...core.usecases.session import Session as CoreSession
     from ..session import Session
 
 CHART_MAX_WIDTH = 100
@@ -28,11 +29,21 @@ def burndown_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _default_sprint(env: Session) -> str:
+def _core_session(env: Session) -> CoreSession:
+    """A use-case session over the data file, without the Board facade (which imports
+    every use case)."""
+    from ...core.storage.jsonfile.backend import JsonFileStorage
+    from ...core.usecases.session import Session as CoreSession
+
+    return CoreSession(
+        JsonFileStorage(env.store()), env.user, env.project, hours_per_day=env.cfg.hours_per_day
+    )
+
+
+def _default_sprint(s: CoreSession) -> str:
     """No ID: the active sprint, else the last closed one, else the next planned one."""
     from ...core.errors import UseCaseError
 
-    s = env.board.session
     sprints = s.sprints()
     if s.active_sprint() is not None:
         return "active"
@@ -98,20 +109,29 @@ def summary_lines(
 def cmd_burndown(env: Session) -> int:
     from ...core import calendar
     from ...core.reports import sprints as figures
-    from ...core.reports.burndown import burndown_of, cycle_time, to_json, velocity
+    from ...core.reports.burndown import burndown, cycle_time, sprint_history, to_json, velocity
     from ..output import json_out, out
 
-    s = env.board.session
+    s = _core_session(env)
     work_days = tuple(env.cfg.work_days)
-    sprint = s.resolve_sprint(env.args.sprint or _default_sprint(env))
-    b = burndown_of(s, sprint, by=env.args.by, work_days=work_days)
+    sprint = s.resolve_sprint(env.args.sprint or _default_sprint(s))
+    events, entries = sprint_history(s, sprint)  # its cards' history, not all of it
+    b = burndown(
+        sprint,
+        s.project(sprint.project),
+        events,
+        now=s.clock(),
+        by=env.args.by,
+        entries=entries,
+        work_days=work_days,
+    )
     if env.args.json:
         json_out(to_json(b))
         return EXIT_OK
-    cards = {d["key"]: d for d in s.storage.cards(sprint.project)}
-    cycle = cycle_time(
-        sprint, s.project(sprint.project), s.storage.events(), now=s.clock(), cards=cards
-    )
+    # cycle time reads the `started` field of the sprint's cards (of its project) only
+    keys = {str(e.get("card")) for e in events} | {str(c.get("key")) for c in sprint.commitment}
+    cards = {d["key"]: d for d in s.storage.cards_named(keys) if d.get("project") == sprint.project}
+    cycle = cycle_time(sprint, s.project(sprint.project), events, now=s.clock(), cards=cards)
     today = calendar.local_date(s.clock())
     # From the history, as the Burndown screen shows it: a closed sprint's as it closed.
     lines = summary_lines(b, cycle, figures.days_left(sprint, today, work_days), b.completed)

@@ -84,15 +84,13 @@ def status_arguments(s: argparse.ArgumentParser) -> None:
 
 def cmd_status(env: Session) -> int:
     """The full path, when the status file could not answer (see :mod:`..fast_status`)."""
-    from ...core.storage.jsonfile import status
+    from ...core.storage.jsonfile.store import running_timers, write_status_file
     from ..fast_status import print_status
 
     board = env.board
     tables = board.store.read()
-    running = status.running_by_user(tables)
+    running = running_timers(board.store, tables)  # (from the entries' index)
     if board.store.signature is not None:  # refresh the prompt cache for next time
-        from ...core.storage.jsonfile.store import write_status_file
-
         write_status_file(board.store, tables)
     return print_status(running.get(env.user), env.args.short, env.args.json, env.user)
 

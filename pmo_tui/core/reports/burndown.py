@@ -35,7 +35,6 @@ Decisions (see also the README's design notes):
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -66,6 +65,8 @@ __all__ = [
     "burndown_of",
     "cycle_time",
     "sprint_events",
+    "sprint_history",
+    "sprint_keys",
     "to_json",
     "velocity",
 ]
@@ -415,17 +416,35 @@ def burndown_of(
     margin: float = DEFAULT_MARGIN,
 ) -> Burndown:
     """:func:`burndown` over a session's storage, at the session's clock (what the CLI and
-    the screen call; run it in a worker in the app: it reads the whole history)."""
+    the screen call; run it in a worker in the app: it reads the history)."""
+    events, entries = sprint_history(s, sprint)
     return burndown(
         sprint,
         s.project(sprint.project),
-        s.storage.events(),
+        events,
         now=s.clock(),
         by=by,
-        entries=s.storage.entries(),
+        entries=entries,
         work_days=work_days,
         margin=margin,
     )
+
+
+def sprint_keys(s: Session, sprint: Sprint) -> set[str]:
+    """The keys :func:`sprint_events` finds for ``sprint``: its commitment and every card
+    added to it or removed from it (the storage finds those events without reading the
+    whole history, where it can)."""
+    keys = {str(c.get("key")) for c in sprint.commitment}
+    keys.update(str(e.get("card")) for e in s.storage.sprint_events(sprint.id))
+    return keys
+
+
+def sprint_history(s: Session, sprint: Sprint) -> tuple[list[Doc], list[Doc]]:
+    """The events and time entries of the sprint's cards (:func:`sprint_keys`): all that
+    :func:`burndown` and :func:`cycle_time` read of the whole history and of every entry
+    (the events of other cards, and their entries, change nothing in them)."""
+    keys = sprint_keys(s, sprint)
+    return s.storage.events_of(keys), s.storage.entries_of(keys)
 
 
 def _plan(
@@ -494,6 +513,15 @@ def velocity(sprints: Iterable[Sprint], before: Sprint | None = None) -> Velocit
 
 
 # ---------------------------------------------------------------------------- cycle time
+def _median(values: Sequence[float]) -> float:
+    """statistics.median's value (the middle one, or the mean of the two middle ones),
+    without importing statistics and random (~3 ms of a `pmo burndown`)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    i = n // 2
+    return ordered[i] if n % 2 else (ordered[i - 1] + ordered[i]) / 2
+
+
 def _p85(values: Sequence[float]) -> float:
     ordered = sorted(values)
     pos = (len(ordered) - 1) * 0.85
@@ -554,7 +582,7 @@ def cycle_time(
     values = list(out.values())
     if not values:
         return CycleTime(out, None, None)
-    return CycleTime(out, round(statistics.median(values), 1), round(_p85(values), 1))
+    return CycleTime(out, round(_median(values), 1), round(_p85(values), 1))
 
 
 # ---------------------------------------------------------------------------- JSON

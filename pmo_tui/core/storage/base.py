@@ -13,6 +13,7 @@ same protocol for teams across hosts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -68,8 +69,19 @@ class Storage(Protocol):
     def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
         """Time entries, optionally of one user and/or one card, in no particular order."""
 
-    def running(self) -> list[Doc]:
-        """The time entries still running (no end)."""
+    def running(self, user: str | None = None) -> list[Doc]:
+        """The time entries still running (no end), of ``user`` if given, in the order
+        they were added.  Cheap: from an index kept with the entries, not a scan."""
+
+    def closed_minutes(self) -> dict[str, int]:
+        """Minutes logged per card key by its finished entries (each entry's whole minutes;
+        cards with none left out), from the index.  Running entries are not in it: they
+        count up to the time of display.  Do not change the dict."""
+
+    def last_end(self, user: str) -> int | None:
+        """Epoch seconds at or after the end of every finished entry of ``user`` (None: no
+        finished entry).  A timer starting at or after it overlaps none of them; an
+        earlier start must be checked against the entries."""
 
     def sprints(self, project: str | None = None) -> list[Doc]: ...
 
@@ -82,6 +94,22 @@ class Storage(Protocol):
 
     def get(self, table: str, record_id: str) -> Doc | None:
         """Any record by table name and domain id (as text)."""
+
+    # Reads of a few records out of big tables (a report of one sprint or one week needs
+    # hundreds of 50,000 events, not all of them): each is the same as filtering the whole
+    # table, in the same order, and a backend may answer it without reading the rest.
+    def cards_named(self, keys: Collection[str]) -> list[Doc]:
+        """The cards with these keys (any project), in the order of :meth:`cards`."""
+
+    def entries_of(self, cards: Collection[str]) -> list[Doc]:
+        """The time entries of these cards, in the order of :meth:`entries`."""
+
+    def events_of(self, cards: Collection[str]) -> list[Doc]:
+        """The history events of these cards, in the order they were appended."""
+
+    def sprint_events(self, sprint_id: int) -> list[Doc]:
+        """The events that put a card in this sprint (``sprint_added`` to it) or took one
+        out (``sprint_removed`` from it), in the order they were appended."""
 
     # ------------------------------------------------------------------ writes (in a transaction)
     def append_event(self, event: Doc) -> None: ...

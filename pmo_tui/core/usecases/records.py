@@ -128,8 +128,8 @@ def stop_timers_on(s: Session, key: str, notes: list[str], *, spent: bool = True
     """Stop everyone's timers running on a card (a move to done, an archive)."""
     patches = []
     now = s.clock()
-    for doc in s.storage.entries(card=key):
-        if doc.get("end") is not None:
+    for doc in s.storage.running():  # (from the index: a move to done reads no entry)
+        if doc.get("card") != key:
             continue
         patches.append(update_row(s, "time_entries", str(doc["id"]), {"end": s.now_iso()}))
         if spent:

@@ -134,35 +134,22 @@ class Session:
         return out
 
     def spent(self) -> dict[str, int]:
-        """Logged minutes per card key (running timers count up to now)."""
-
-        def build() -> tuple[dict[str, int], list[tuple[str, datetime]]]:
-            totals: dict[str, int] = {}
-            running: list[tuple[str, datetime]] = []
-            for d in self.storage.entries():
-                start = parse_iso(d["start"])
-                if not d.get("end"):
-                    running.append((d["card"], start))
-                    continue
-                minutes = max(0, int((parse_iso(d["end"]) - start).total_seconds() // 60))
-                totals[d["card"]] = totals.get(d["card"], 0) + minutes
-            return totals, running
-
-        closed, running = self.cached("spent", build)
-        totals = dict(closed)
+        """Logged minutes per card key (running timers count up to now), from the index
+        the storage keeps with the entries (no scan of them)."""
+        totals = dict(self.storage.closed_minutes())
         now = self.clock()
-        for card, start in running:
-            totals[card] = totals.get(card, 0) + max(0, int((now - start).total_seconds() // 60))
+        for d in self.storage.running():
+            card, start = d.get("card"), d.get("start")
+            if not isinstance(card, str) or not isinstance(start, str):
+                continue
+            minutes = max(0, int((now - parse_iso(start)).total_seconds() // 60))
+            totals[card] = totals.get(card, 0) + minutes
         return totals
 
     def running(self, user: str | None = None) -> TimeEntry | None:
         who = user or self.user
-
-        def build() -> dict[str, Doc]:
-            return {str(doc.get("user")): doc for doc in self.storage.running()}
-
-        doc = self.cached("running", build).get(who)
-        return None if doc is None else TimeEntry.from_doc(doc)
+        docs = self.storage.running(who)
+        return None if not docs else TimeEntry.from_doc(docs[-1])
 
     # ------------------------------------------------------------------ sprints
     def sprints(self, project: str | None = None) -> list[Sprint]:

@@ -68,8 +68,14 @@ def start_timer(
         _check_not_future(s, start, "start")
         patches: list[Patch] = []
         notes: list[str] = []
-        mine = s.storage.entries(user=s.user)
-        running = [d for d in mine if d.get("end") is None]
+        # The running entries and the latest end come from the storage's index: a timer
+        # started now after every finished entry of mine ended cannot overlap one, so the
+        # entries themselves are read only for an earlier start (or `--at`).
+        running = s.storage.running(s.user)
+        last = s.storage.last_end(s.user)
+        mine: list[Doc] | None = None
+        if at is not None or (last is not None and last > start.timestamp()):
+            mine = s.storage.entries(user=s.user)
         for doc in running:
             began = parse_iso(doc["start"])
             if start < began:
@@ -79,17 +85,18 @@ def start_timer(
                 )
             if doc["card"] == key and at is None:
                 raise UseCaseError(f"a timer is already running on {key}")
-        if at is not None:
-            # `--at` is given to the minute (`now`, `10:58`): an entry that ended within
-            # that same minute is touched, not overlapped, so the timer starts where it ended.
-            for doc in mine:
-                if doc.get("end") and start < parse_iso(doc["end"]) < start + _MINUTE:
-                    start = parse_iso(doc["end"])
-        # Check before changing anything.
-        check_overlap(s, start, None, ignore={d["id"] for d in running}, entries=mine)
+        if mine is not None:
+            if at is not None:
+                # `--at` is given to the minute (`now`, `10:58`): an entry that ended within
+                # that same minute is touched, not overlapped: the timer starts where it ended.
+                for doc in mine:
+                    if doc.get("end") and start < parse_iso(doc["end"]) < start + _MINUTE:
+                        start = parse_iso(doc["end"])
+            # Check before changing anything.
+            check_overlap(s, start, None, ignore={d["id"] for d in running}, entries=mine)
         for doc in running:
             began = parse_iso(doc["start"])
-            patches.append(update_row(s, "time_entries", str(doc["id"]), {"end": iso(start)}))
+            patches.append(_set_fields(s, doc, {"end": iso(start)}))
             spent = int((start - began).total_seconds() // 60)
             notes.append(f"stopped timer on {doc['card']} ({parse.format_clock(spent)})")
         entry = {
@@ -132,10 +139,18 @@ def resume_timer(s: Session, *, at: datetime | None = None, note: str | None = N
 
 
 def _my_running(s: Session) -> Doc:
-    running = [d for d in s.storage.entries(user=s.user) if d.get("end") is None]
+    running = s.storage.running(s.user)  # (from the index: the entries are not read)
     if not running:
         raise NothingToDo("no timer running")
     return running[0]
+
+
+def _set_fields(s: Session, doc: Doc, fields: Doc) -> Patch:
+    """Change fields of an entry known as ``doc`` (records.update_row without looking the
+    entry up again: the running ones come from the index, not the entries)."""
+    before = {k: doc.get(k) for k in fields}
+    s.storage.update("time_entries", str(doc["id"]), fields)
+    return Patch("time_entries", str(doc["id"]), before, dict(fields))
 
 
 def stop_timer(s: Session, *, at: datetime | None = None, note: str | None = None) -> Change:
@@ -153,7 +168,7 @@ def stop_timer(s: Session, *, at: datetime | None = None, note: str | None = Non
         fields: Doc = {"end": iso(end)}
         if note_text:
             fields["note"] = note_text
-        patch = update_row(s, "time_entries", str(doc["id"]), fields)
+        patch = _set_fields(s, doc, fields)
         spent = int((end - began).total_seconds() // 60)
     return Change(
         f"stop timer on {doc['card']}",

@@ -8,17 +8,19 @@ entries filtered in C).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import eq, is_, methodcaller
+from operator import eq, methodcaller
+from typing import Any
 
 from ..base import ID_FIELDS, Doc
+from . import index as entries_index
+from . import window
 from .store import Store
 
 _GET_USER = methodcaller("get", "user")
 _GET_CARD = methodcaller("get", "card")
-_GET_END = methodcaller("get", "end")
 
 
 class JsonFileStorage:
@@ -91,9 +93,15 @@ class JsonFileStorage:
             docs = list(compress(docs, map(eq, map(_GET_CARD, docs), repeat(card))))
         return docs
 
-    def running(self) -> list[Doc]:
-        docs = list(self._rows("time_entries").values())
-        return list(compress(docs, map(is_, map(_GET_END, docs), repeat(None))))
+    # Time entries: from their index (index.py), which needs no parse of the entries.
+    def running(self, user: str | None = None) -> list[Doc]:
+        return entries_index.of_tables(self.store.read()).running_docs(user)
+
+    def closed_minutes(self) -> dict[str, int]:
+        return entries_index.of_tables(self.store.read()).minutes
+
+    def last_end(self, user: str) -> int | None:
+        return entries_index.of_tables(self.store.read()).last.get(user)
 
     def sprints(self, project: str | None = None) -> list[Doc]:
         rows = self._rows("sprints").values()
@@ -110,6 +118,34 @@ class JsonFileStorage:
         if card is None:
             return list(rows)
         return list(compress(rows, map(eq, map(_GET_CARD, rows), repeat(card))))
+
+    # -------------------------------------------------- reads of a few records (window.py)
+    def _where(self, table: str, criteria: dict[str, Collection[Any]]) -> list[Doc]:
+        """The records of ``table`` where any field of ``criteria`` is one of its values,
+        in the table's order: found in the bytes of the unparsed table when that is sure
+        to give the same answer (window.py), else filtered from the parsed table."""
+        found = window.docs_where_any(self.store.read(), table, criteria)
+        if found is None:
+            found = window.keep_any(self._rows(table).values(), criteria)
+        return found
+
+    def cards_named(self, keys: Collection[str]) -> list[Doc]:
+        return self._where("cards", {"key": keys})
+
+    def entries_of(self, cards: Collection[str]) -> list[Doc]:
+        return self._where("time_entries", {"card": cards})
+
+    def events_of(self, cards: Collection[str]) -> list[Doc]:
+        return self._where("events", {"card": cards})
+
+    def sprint_events(self, sprint_id: int) -> list[Doc]:
+        found = self._where("events", {"to": [sprint_id], "from": [sprint_id]})
+        return [
+            e
+            for e in found
+            if (e.get("type") == "sprint_added" and e.get("to") == sprint_id)
+            or (e.get("type") == "sprint_removed" and e.get("from") == sprint_id)
+        ]
 
     def get(self, table: str, record_id: str) -> Doc | None:
         if table == "cards":

@@ -38,7 +38,7 @@ from typing import Any
 import orjson
 
 from ...errors import StoreError
-from . import schema
+from . import schema, window
 
 Doc = dict[str, Any]
 TABLES: tuple[str, ...] = ("meta", "projects", "cards", "sprints", "time_entries", "events")
@@ -124,6 +124,12 @@ class Tables(dict[str, dict[str, Doc]]):
         self.summary: CardSummary | None = None
         # Raw tables appended to or patched since this copy was made (one transaction's).
         self.changed: set[str] = set()
+        # How many documents each raw line holds, as its writer recorded them for these
+        # bytes, and the lines found cut only between documents (window.py).
+        self.doc_counts: dict[str, int] = {}
+        self.flat: set[str] = set()
+        # The time entries' derived index (index.py), once read or computed.
+        self.entries_index: Any = None
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -406,6 +412,9 @@ class Tables(dict[str, dict[str, Doc]]):
         new.crcs = self.crcs
         new.verified = self.verified
         new.prefix_crcs = self.prefix_crcs
+        new.doc_counts = self.doc_counts
+        new.flat = self.flat
+        new.entries_index = _copy_index(self.entries_index)
         return new
 
     def append_raw(self, name: str, doc: Doc, doc_id: str | None = None) -> str:
@@ -513,6 +522,12 @@ def _rank(doc: Doc) -> float:
         return 0.0
 
 
+def _copy_index(index: Any) -> Any:
+    """A working copy's own index (it is changed in place by the writes)."""
+    copy = getattr(index, "copy", None)
+    return index if copy is None else copy()
+
+
 def next_id(table: dict[str, Doc]) -> int:
     return max((int(k) for k in table if k.isdigit()), default=0) + 1
 
@@ -526,13 +541,17 @@ def serialize(tables: Tables) -> list[Chunk]:
     line's length, its CRC-32 and the next document id of each table.  Raw tables are
     checked against their recorded checksum first: bytes that do not match are parsed
     (refused if damaged), never carried over as they are."""
+    from .index import NAME as INDEX
+    from .index import index_line
+
     names = [n for n in TABLES if n in tables] + [
-        n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES
+        n for n in list(dict.keys(tables)) + list(tables.raw) if n not in TABLES and n != INDEX
     ]
     lines: dict[str, list[Chunk]] = {}
     layout: dict[str, int] = {}
     crcs: dict[str, int] = {}
     next_ids: dict[str, int] = {}
+    docs: dict[str, list[int]] = {}  # documents per line, for window.py
     for name in names:
         if name == "meta":
             continue
@@ -554,9 +573,11 @@ def serialize(tables: Tables) -> list[Chunk]:
                 chunks = [raw]
                 crc = tables.crcs.get(name)  # (verified by usable_raw)
             next_ids[name] = tables.next_ids[name]
+            count = window.count_raw(tables, name)
         else:
             table = dict.__getitem__(tables, name)
             chunks = [dumps(table)]
+            count = window.count_parsed(table)
             known = tables.next_ids.get(name)
             if known is None:
                 known = max(next_id(table), tables.floor_ids.get(name, 0))
@@ -568,12 +589,22 @@ def serialize(tables: Tables) -> list[Chunk]:
             for chunk in chunks:
                 crc = zlib.crc32(chunk, crc)
         crcs[name] = crc
+        if count is not None:
+            docs[name] = [count, crc]
+    # The time entries' index, last: it records the checksum of their line (index.py).
+    index = index_line(tables, crcs)
+    if index is not None:
+        names.append(INDEX)
+        lines[INDEX] = [index]
+        layout[INDEX] = len(index)
+        crcs[INDEX] = zlib.crc32(index)
     meta = dict.get(tables, "meta") or {}
     meta = {k: dict(v) for k, v in meta.items()}
     first = meta.setdefault("1", {})
     first["layout"] = layout
     first["crc"] = crcs
     first["next_ids"] = next_ids
+    first["docs"] = docs
     summary = tables.summary if tables.is_raw("cards") else None
     if summary is None and dict.__contains__(tables, "cards"):
         summary = CardSummary.of(dict.__getitem__(tables, "cards").values())
@@ -683,6 +714,7 @@ def split(raw: bytes, on_error: Callable[[str], Exception]) -> Tables | None:
     tables.source = raw
     tables.spans = spans
     tables.crcs = dict(crcs)
+    tables.doc_counts = window.recorded_counts(first.get("docs"), tables.crcs)
     if isinstance(counters, dict):
         tables.next_ids = {k: v for k, v in counters.items() if isinstance(v, int) and k in pieces}
     tables.summary = CardSummary.from_meta(first.get("cards_summary"), crcs.get("cards"))

@@ -112,9 +112,9 @@ def _rank_after(s: Session, project: str, after: str | None) -> float:
             if d["key"] == after:
                 nxt = docs[i + 1]["rank"] if i + 1 < len(docs) else d["rank"] + 2
                 return (float(d["rank"]) + float(nxt)) / 2
-    # The bottom: one past the highest rank (no sort needed).
-    ranks = [float(d.get("rank") or 0) for d in s.storage.cards(project)]
-    return max(ranks) + 1 if ranks else 1.0
+    # The bottom: one past the highest rank (kept by the storage: no card is read).
+    top = s.storage.top_rank(project)
+    return top + 1 if top is not None else 1.0
 
 
 # ---------------------------------------------------------------------------- edit

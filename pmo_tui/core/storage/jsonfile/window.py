@@ -63,11 +63,14 @@ def count_parsed(table: dict[str, Doc]) -> int | None:
 
 def count_raw(tables: Tables, name: str) -> int | None:
     """The count of a raw table written from its bytes (plus the documents appended to it,
-    whose ids are pmo's counter), or None when its bytes had none."""
+    whose ids are pmo's counter, less those a patch removed), or None when its bytes had
+    none."""
     known = tables.doc_counts.get(name)
     if known is None:
         return None
-    return known + len(tables.appends.get(name, ()))
+    # (documents removed by a patch are left out of the bytes written: layout.patch_raw)
+    removed = sum(1 for doc in tables.patches.get(name, {}).values() if doc is None)
+    return known - removed + len(tables.appends.get(name, ()))
 
 
 def recorded_counts(value: Any, crcs: dict[str, int]) -> dict[str, int]:
@@ -166,6 +169,7 @@ def docs_where_any(
     if (
         name not in tables.raw
         or tables.appends.get(name)
+        or tables.patches.get(name)  # (documents changed in memory: not in the bytes)
         or name not in tables.spans
         or name not in tables.doc_counts
     ):

@@ -45,19 +45,29 @@ class Session:
         # Only pmo's default location is created on first use: a path the user gave
         # (--db, PMO_DB, `db` in config) whose folder is missing is a typo, refused.
         self.explicit = bool(args.db or os.environ.get("PMO_DB") or self.cfg.db)
-        self.path: Path = config.resolve_db(args.db, self.cfg)
+        # The data file's path as text (pathlib costs ~3 ms to import): `path` is the Path.
+        self.db = config.db_text(args.db, self.cfg) or str(config.resolve_db(args.db, self.cfg))
+        self._path: Path | None = None
         self.user = config.resolve_user(self.cfg)
         self.project = config.resolve_project(args.project, self.cfg)
         self._board: Board | None = None
 
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            from pathlib import Path
+
+            self._path = Path(self.db)
+        return self._path
+
     def store(self, seed: bool = True) -> Store:
         from ..core.storage.jsonfile.store import Store
 
-        return Store(self.path, seed=seed, create_parent=not self.explicit)
+        return Store(self.db, seed=seed, create_parent=not self.explicit)
 
     def require_file(self) -> None:
         """A read command on a missing data file: exit 3 naming it, and create nothing."""
-        if os.path.lexists(self.path):
+        if os.path.lexists(self.db):
             return
         from ..core.errors import StoreError
 

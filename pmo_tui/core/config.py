@@ -75,9 +75,11 @@ def _expanded(text: str) -> str | None:
     pure = _pure(text)
     if not pure.startswith("~"):
         return pure
-    first, sep, rest = pure.partition("/")
+    first, _, rest = pure.partition("/")
     home = os.path.expanduser(first)
-    return None if home[:1] == "~" else _pure(home + sep + rest)
+    if home[:1] == "~":
+        return None
+    return _pure(f"{home.rstrip('/')}/{rest}" if rest else home)
 
 
 def _user_dir_text(xdg_var: str, fallback: str, platform_dir: str) -> str | None:
@@ -132,12 +134,32 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+class _TextOrPath:
+    """``Config.path``: a Path when read, though commands give it as text (pathlib costs
+    ~3 ms to import, more than a one-card write); kept in the instance's ``__dict__``."""
+
+    def __get__(self, obj: Config | None, owner: type | None = None) -> Path:
+        if obj is None:
+            raise AttributeError("path")
+        value = obj.__dict__["path"]
+        if isinstance(value, str):
+            from pathlib import Path
+
+            value = obj.__dict__["path"] = Path(value)
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: Config, value: Path | str) -> None:
+        obj.__dict__["path"] = value
+
+
 class Config:
     """Settings from config.toml (a plain class: dataclasses cost import time on every
     shell prompt).  ``from_file`` holds the settings the file gave (``keymap.<id>`` for
     each key map entry), so `pmo config show` can say where each value came from."""
 
-    def __init__(self, path: Path, **values: Any) -> None:
+    path = _TextOrPath()
+
+    def __init__(self, path: Path | str, **values: Any) -> None:
         self.path = path
         self.db: str | None = None
         self.user: str | None = None
@@ -277,10 +299,12 @@ def apply_settings(cfg: Config, data: dict[str, Any]) -> Config:
 
 def load_config(path_text: str | None = None) -> Config:
     """The settings of the config file (defaults if there is none).  ``path_text`` is the
-    prompt's (:func:`config_file_text`): the file is the same, and ``cfg.path`` is then
-    that text, which the prompt never shows."""
+    prompt's (:func:`config_file_text`): the file is the same.  Commands give none: the
+    file's path is then that text too where it can be (pathlib costs ~3 ms to import)."""
+    if path_text is None:
+        path_text = config_file_text()
     path = config_path() if path_text is None else path_text
-    cfg = Config(path=path)  # type: ignore[arg-type]  # (text only on the prompt's path)
+    cfg = Config(path=path)
     try:
         with open(path, "rb") as fh:
             raw = fh.read()

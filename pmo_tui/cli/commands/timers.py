@@ -52,8 +52,10 @@ def cmd_start(env: Session) -> int:
 def _no_file_no_timer(env: Session) -> None:
     """`stop`/`cancel` on a missing data file: no timer can run, and nothing (not even the
     lock file beside it) is created to say so."""
-    if not env.path.exists():
-        if not env.path.parent.is_dir():
+    from ...core.storage.jsonfile import files
+
+    if not files.exists(env.db):
+        if not files.is_dir(files.parent(env.db)):
             env.require_file()  # a typo in the folder: exit 3 naming it
         from ...core.errors import NothingToDo
 

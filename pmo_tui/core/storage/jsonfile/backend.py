@@ -36,7 +36,7 @@ class JsonFileStorage:
 
     @property
     def where(self) -> str:
-        return str(self.store.path)
+        return self.store.shown
 
     @property
     def generation(self) -> int:

@@ -12,6 +12,10 @@ so every name in it may have been replaced by a teammate's link, FIFO or directo
   waited on unless they are regular files (``O_NONBLOCK`` + ``S_ISREG``);
 - the lock and status files take the data file's permission bits and group, whatever the
   umask of whoever created them first.
+
+Paths are text here (``os.path``): importing pathlib costs ~3 ms (urllib.parse, ipaddress)
+on every write command, more than a one-card write's own work.  :func:`expand` and
+:func:`parent` give the text ``str()`` of the pathlib result would give.
 """
 
 from __future__ import annotations
@@ -20,20 +24,90 @@ import contextlib
 import errno
 import os
 import stat
-from pathlib import Path
 
 from ...errors import StoreError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 README_SHARING = "see README 'Sharing one file over SSH'"
 _SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | os.O_NONBLOCK
 
 
-def real_path(path: Path) -> Path:
+def _pure(text: str) -> str:
+    """``str(PurePosixPath(text))``: empty and ``.`` parts dropped, one or two leading
+    slashes kept (three or more are one)."""
+    root = ""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    return root + "/".join(p for p in text.split("/") if p and p != ".") or "."
+
+
+def expand(path: str | os.PathLike[str]) -> str:
+    """``str(Path(path).expanduser())``, without importing pathlib where POSIX paths are
+    text; pathlib itself where it would raise (no home directory for ``~``)."""
+    text = os.fspath(path)
+    if os.name == "posix" and isinstance(text, str):
+        pure = _pure(text)
+        if not pure.startswith("~"):
+            return pure
+        first, _, rest = pure.partition("/")
+        home = os.path.expanduser(first)
+        if home[:1] != "~":
+            return _pure(f"{home.rstrip('/')}/{rest}" if rest else home)
+    from pathlib import Path
+
+    return str(Path(path).expanduser())
+
+
+def parent(text: str) -> str:
+    """``str(Path(text).parent)`` for a path :func:`expand` gave."""
+    return os.path.dirname(text) or "."
+
+
+def beside(text: str, name: str) -> str:
+    """``str(Path(text).with_name(name))`` for a path :func:`expand` gave."""
+    return os.path.join(os.path.dirname(text), name)
+
+
+def _mode(path: str) -> int | None:
+    """``os.stat(path).st_mode``, None where pathlib's ``exists`` says False (absent, a
+    missing folder, a loop); other errors (permission) raise as they do there."""
+    try:
+        return os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return None
+    except ValueError:
+        return None
+
+
+def exists(path: str) -> bool:
+    """``Path(path).exists()``."""
+    return _mode(path) is not None
+
+
+def is_dir(path: str) -> bool:
+    """``Path(path).is_dir()``."""
+    mode = _mode(path)
+    return mode is not None and stat.S_ISDIR(mode)
+
+
+def as_path(text: str | Path) -> Path:
+    """The path a :class:`StoreError` names (a ``Path``, as ever): only when raising one."""
+    from pathlib import Path
+
+    return Path(text)
+
+
+def real_path(path: str | os.PathLike[str]) -> str:
     """The file that ``path`` names once its links are followed (the path itself if none)."""
-    return Path(os.path.realpath(path))
+    return os.path.realpath(path)
 
 
-def check_links(shown: Path) -> None:
+def check_links(shown: str | Path) -> None:
     """Refuse a link at ``shown`` (or any link it leads to) that another account owns in
     a folder that others can write: like the kernel's protected_symlinks, for pmo."""
     current = os.path.abspath(shown)
@@ -52,7 +126,7 @@ def check_links(shown: Path) -> None:
                 return
             if dst.st_mode & 0o022:
                 raise StoreError(
-                    shown,
+                    as_path(shown),
                     f"{current} is a link owned by {user_name(st.st_uid)} in a folder others"
                     " can write; refusing to follow it (it may have been planted)."
                     " If it is meant to be there, its owner should replace it by the file",
@@ -73,7 +147,7 @@ def user_name(uid: int) -> str:
         return f"uid {uid}"
 
 
-def open_regular(path: Path, flags: int, mode: int = 0o666) -> int:
+def open_regular(path: str, flags: int, mode: int = 0o666) -> int:
     """Open ``path`` without following a link and without waiting on a FIFO or device;
     refuse anything that is not a regular file.  Raises OSError (ELOOP for a link,
     EINVAL-like errors with a clear text for other kinds)."""
@@ -89,12 +163,12 @@ def open_regular(path: Path, flags: int, mode: int = 0o666) -> int:
 
 
 class NotRegularError(OSError):
-    def __init__(self, path: Path, mode: int) -> None:
+    def __init__(self, path: str, mode: int) -> None:
         kind = describe_kind(mode)
         super().__init__(errno.EINVAL, f"is {kind}, not a regular file", str(path))
 
 
-def refuse_odd_kind(path: Path) -> None:
+def refuse_odd_kind(path: str) -> None:
     """Raise NotRegularError if ``path`` is there but is not a regular file (or a link)."""
     try:
         mode = os.lstat(path).st_mode
@@ -118,7 +192,7 @@ def describe_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def open_lock(lock: Path, data: os.stat_result | None) -> tuple[int, bool]:
+def open_lock(lock: str, data: os.stat_result | None) -> tuple[int, bool]:
     """Open (creating if needed) the lock file; returns (fd, created).
 
     Never through a link, never a FIFO; a new lock file gets the data file's permission
@@ -140,14 +214,14 @@ def open_lock(lock: Path, data: os.stat_result | None) -> tuple[int, bool]:
     return fd, False
 
 
-def _create_complete(lock: Path, data: os.stat_result | None) -> int | None:
+def _create_complete(lock: str, data: os.stat_result | None) -> int | None:
     """Create the lock file with its final mode and group already set, so no teammate
     ever sees it half made (0600 for a moment, under a umask of 077); None if it exists.
     A temp file is made and given its mode, then hard-linked to the lock's name (which
     fails, without following anything, if something is already there)."""
     if os.path.lexists(lock):
         return None
-    tmp = lock.with_name(f".{lock.name}.new-{os.getpid()}-{os.urandom(4).hex()}")
+    tmp = beside(lock, f".{os.path.basename(lock)}.new-{os.getpid()}-{os.urandom(4).hex()}")
     fd = open_regular(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         share_like(fd, data)
@@ -178,7 +252,7 @@ def share_like(fd: int, data: os.stat_result | None) -> None:
             os.fchown(fd, -1, data.st_gid)
 
 
-def copy_beside(src: Path, dst: Path) -> None:
+def copy_beside(src: str, dst: str) -> None:
     """Copy ``src`` to ``dst`` with its mode and group, never writing through a link or
     into a FIFO at ``dst`` (a backup is made in the same shared folder)."""
     with open(src, "rb") as fh:
@@ -198,7 +272,7 @@ def _umask() -> int:
     return mask
 
 
-def same_file(fd: int, path: Path) -> bool:
+def same_file(fd: int, path: str) -> bool:
     """True if ``path`` still names the file open as ``fd`` (not deleted or replaced)."""
     try:
         st = os.lstat(path)
@@ -235,7 +309,7 @@ def lock_holders(fd: int) -> str:
     return ", ".join(out)
 
 
-def os_reason(exc: OSError, *, folder: Path | None = None, target: Path | None = None) -> str:
+def os_reason(exc: OSError, *, folder: str | None = None, target: str | None = None) -> str:
     """Why the operating system refused, in words that point at the cause."""
     code = exc.errno
     if isinstance(exc, NotRegularError):
@@ -257,7 +331,7 @@ def os_reason(exc: OSError, *, folder: Path | None = None, target: Path | None =
     return exc.strerror or str(exc)
 
 
-def permission_reason(folder: Path, target: Path | None) -> str:
+def permission_reason(folder: str, target: str | None) -> str:
     """Permission denied when creating or replacing a file in ``folder``: say why."""
     try:
         dst = os.stat(folder)

@@ -195,6 +195,16 @@ def dumps(data: Any) -> bytes:
     return out
 
 
+def _shown(path: Any) -> Any:
+    """The path a StoreError names: a ``Path``, made only when raising (pathlib costs
+    ~3 ms to import on a write that does not fail)."""
+    if isinstance(path, str):
+        from pathlib import Path
+
+        return Path(path)
+    return path
+
+
 def check_table(name: str, table: Any, *, validate: bool = True) -> dict[str, Doc]:
     """The table if its rows are pmo's (and, with ``validate``, their values of the right
     types: see schema.py); TableError otherwise."""
@@ -231,7 +241,7 @@ class Tables(dict[str, dict[str, Doc]]):
         self.appends: dict[str, list[tuple[str, Doc]]] = {}
         self.next_ids: dict[str, int] = {}  # next document id per table (kept in meta)
         self.floor_ids: dict[str, int] = {}  # lower bounds after bulk changes
-        self.path: Any = None  # for error messages
+        self.path: Any = None  # for error messages (the store gives its path as text)
         self.source = b""  # the file's bytes, and where each raw table lies in them
         self.spans: dict[str, tuple[int, int]] = {}
         # CRC-32 recorded for each raw table's bytes, and the tables already checked
@@ -282,10 +292,11 @@ class Tables(dict[str, dict[str, Doc]]):
             table = check_table(name, loads(raw), validate=not trusted)
         except JSONDecodeError:
             raise StoreError(
-                self.path, f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}"
+                _shown(self.path),
+                f"not valid JSON in table {name!r}: truncated or corrupt{crc_note}",
             ) from None
         except TableError as exc:
-            raise StoreError(self.path, f"{exc}{crc_note}") from None
+            raise StoreError(_shown(self.path), f"{exc}{crc_note}") from None
         if name == "cards":
             self.summary = None  # (computed from the parsed table from now on)
         for doc_id, new in self.patches.pop(name, {}).items():

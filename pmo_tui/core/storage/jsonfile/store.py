@@ -22,7 +22,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from json import JSONDecodeError  # (orjson's is a subclass)
-from pathlib import Path
 
 from ...errors import StoreError, UseCaseError
 from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
@@ -30,6 +29,10 @@ from . import files, layout
 from . import index as entries_index
 from . import status as status_file
 from .layout import TABLES, TableError, Tables, loads
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Signature = tuple[int, int, int]
 __all__ = [
@@ -96,11 +99,13 @@ class Store:
     ) -> None:
         # ``path`` is the name the user gave (shown in messages); ``real_path`` is the file
         # it names once links are followed: pmo locks, reads and replaces that one, in its
-        # own folder, so a link to a shared file stays a link and never forks it.
-        self.path = Path(path).expanduser()
-        self.real_path = files.real_path(self.path)
-        self.lock_path = self.real_path.with_name(self.real_path.name + ".lock")
-        self.status_path = self.real_path.with_name(self.real_path.name + ".status")
+        # own folder, so a link to a shared file stays a link and never forks it.  All
+        # are text (pathlib costs ~3 ms to import); ``path`` gives the user's as a Path.
+        self.shown = files.expand(path)
+        self._path: Path | None = None
+        self.real_path = files.real_path(self.shown)
+        self.lock_path = self.real_path + ".lock"
+        self.status_path = self.real_path + ".status"
         self.seed = seed
         # Only pmo's default location is created on first use; an explicit path whose
         # folder does not exist is a typo, refused rather than silently created.
@@ -128,9 +133,17 @@ class Store:
         # Hooks run inside a transaction after the data file is replaced (derived files).
         self.after_write: list[Callable[[Store, Tables], None]] = [write_status_file]
 
+    @property
+    def path(self) -> Path:
+        """The data file's path as the user gave it (``~`` expanded), for messages and
+        :class:`StoreError`: made when asked for, so a write never imports pathlib."""
+        if self._path is None:
+            self._path = files.as_path(self.shown)
+        return self._path
+
     # ----------------------------------------------------------------- reading
     def exists(self) -> bool:
-        return self.path.exists()
+        return files.exists(self.shown)
 
     def read(self) -> Tables:
         """The current tables (never mutate them); re-read only if the file changed.
@@ -244,22 +257,21 @@ class Store:
         self._load()
 
     def _load(self) -> None:
-        path = self.path
-        files.check_links(path)
+        files.check_links(self.shown)
         if os.path.isdir(self.real_path):
-            raise StoreError(path, "is a directory, not a data file")
+            raise StoreError(self.path, "is a directory, not a data file")
         try:
             # Never waits on a FIFO, never follows a link put at the real path since.
             fd = files.open_regular(self.real_path, os.O_RDONLY)
         except OSError as exc:
-            raise StoreError(path, files.os_reason(exc)) from None
+            raise StoreError(self.path, files.os_reason(exc)) from None
         try:
             st = os.fstat(fd)
             with os.fdopen(os.dup(fd), "rb") as fh:
                 raw = fh.read()
         except OSError as exc:
             os.close(fd)
-            raise StoreError(path, files.os_reason(exc)) from None
+            raise StoreError(self.path, files.os_reason(exc)) from None
         try:
             data = self._validate(raw)
         except StoreError:
@@ -292,19 +304,18 @@ class Store:
             self.close()
 
     def _validate(self, raw: bytes) -> Tables:
-        path = self.path
         if len(raw) < 4096 and not raw.strip():  # (a big file is not blank: no 15 MB copy)
-            raise StoreError(path, "the file is empty (refusing to overwrite it)")
-        lazy = layout.split(raw, lambda reason: StoreError(path, reason))
+            raise StoreError(self.path, "the file is empty (refusing to overwrite it)")
+        lazy = layout.split(raw, lambda reason: StoreError(self.path, reason))
         if lazy is not None:
             self._check_meta(lazy)
             return lazy
         try:
             data = loads(raw)
         except JSONDecodeError:
-            raise StoreError(path, "not valid JSON: truncated or corrupt") from None
+            raise StoreError(self.path, "not valid JSON: truncated or corrupt") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise StoreError(path, "not a pmo data file (not a table document)")
+            raise StoreError(self.path, "not a pmo data file (not a table document)")
         tables = Tables(data)
         entries_index.forget_parsed(tables)  # derived: recomputed, never trusted here
         self._check_meta(tables)
@@ -312,14 +323,16 @@ class Store:
         if isinstance(recorded, dict):  # written by pmo: every table it wrote must be there
             missing = [name for name in recorded if name not in data]
             if missing:
-                raise StoreError(path, f"damaged: table {missing[0]!r} is missing (truncated?)")
+                raise StoreError(
+                    self.path, f"damaged: table {missing[0]!r} is missing (truncated?)"
+                )
         for name in TABLES:
             tables.setdefault(name, {})
         try:
             for name in tables:
                 layout.check_table(name, tables[name])
         except TableError as exc:
-            raise StoreError(path, str(exc)) from None
+            raise StoreError(self.path, str(exc)) from None
         counters = data["meta"]["1"].get("next_ids")
         counters = counters if isinstance(counters, dict) else {}
         for name in tables:
@@ -330,16 +343,15 @@ class Store:
         return tables
 
     def _check_meta(self, data: Tables) -> None:
-        path = self.path
         meta = data.get("meta")
         if not meta or not isinstance(meta.get("1"), dict):
-            raise StoreError(path, "not a pmo data file (no meta.schema_version)")
+            raise StoreError(self.path, "not a pmo data file (no meta.schema_version)")
         version = meta["1"].get("schema_version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise StoreError(path, "not a pmo data file (bad schema_version)")
+            raise StoreError(self.path, "not a pmo data file (bad schema_version)")
         if version > SCHEMA_VERSION:
             raise StoreError(
-                path,
+                self.path,
                 f"written by a newer pmo (schema {version}; this pmo knows {SCHEMA_VERSION})"
                 " - upgrade pmo",
             )
@@ -360,11 +372,11 @@ class Store:
                     return data
             data.materialize()
             real = self.real_path
-            backup = real.with_name(f"{real.name}.bak-v{version}")
+            backup = f"{real}.bak-v{version}"
             try:  # (never through a link planted at the backup's name)
                 files.copy_beside(real, backup)
             except OSError as exc:
-                reason = files.os_reason(exc, folder=real.parent)
+                reason = files.os_reason(exc, folder=files.parent(real))
                 raise StoreError(
                     self.path, f"cannot keep a backup before upgrading it: {reason}"
                 ) from None
@@ -376,7 +388,7 @@ class Store:
         return data
 
     def _set_data(self, data: Tables, sig: Signature | None) -> None:
-        data.path = self.path
+        data.path = self.shown  # (layout makes it a Path when it raises)
         self._data = data
         self._sig = sig
         self.generation += 1
@@ -660,7 +672,7 @@ class Store:
         """Also lock the data file's folder, which nobody can delete from under us while
         the data file is in it: deleting the lock file while a writer holds it then lets
         no second writer in.  None if the folder cannot be opened (locked by file only)."""
-        folder = self.real_path.parent
+        folder = files.parent(self.real_path)
         try:
             dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
@@ -682,17 +694,17 @@ class Store:
                 os.unlink(self.lock_path)
 
     def _open_lock_file(self) -> tuple[int, bool]:
-        parent = self.real_path.parent
-        if not parent.is_dir():
+        parent = files.parent(self.real_path)
+        if not files.is_dir(parent):
             if not self.create_parent:
                 raise StoreError(self.path, f"its folder {self.path.parent} does not exist")
             try:
-                parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(parent, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
                     self.path, f"cannot create its folder: {files.os_reason(exc)}"
                 ) from None
-        files.check_links(self.path)
+        files.check_links(self.shown)
         try:
             data = os.stat(self.real_path)
         except OSError:
@@ -715,14 +727,15 @@ class Store:
         """Temp files of writers that were killed mid-write (we hold the lock, so no live
         writer owns one)."""
         with contextlib.suppress(OSError):
-            for entry in os.scandir(self.real_path.parent):
-                if entry.name.startswith(f".{self.real_path.name}.tmp-"):
+            prefix = f".{os.path.basename(self.real_path)}.tmp-"
+            for entry in os.scandir(files.parent(self.real_path)):
+                if entry.name.startswith(prefix):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
     def write_atomic(
         self,
-        target: Path,
+        target: str,
         payload: bytes | list[layout.Chunk],
         *,
         durable: bool,
@@ -734,12 +747,13 @@ class Store:
             old = os.stat(self.real_path)
         except FileNotFoundError:
             old = None
-        directory = target.parent
+        directory = files.parent(target)
         try:
             # (not tempfile.mkstemp: importing tempfile costs more than this whole write)
-            tmp = str(directory / f".{target.name}.tmp-{os.getpid()}-{os.urandom(6).hex()}")
+            name = f".{os.path.basename(target)}.tmp-{os.getpid()}-{os.urandom(6).hex()}"
+            tmp = files.beside(target, name)
             # O_EXCL|O_NOFOLLOW: never created through a link planted at that name.
-            fd = files.open_regular(Path(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = files.open_regular(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             reason = files.os_reason(exc, folder=directory)
             raise StoreError(self.path, f"cannot write: {reason}") from None
@@ -797,7 +811,7 @@ def write_status_file(store: Store, data: Tables) -> None:
     if data.entries_index is None and not entries_changed and store.prev_signature is not None:
         # No entry was read or changed (a change keeps the index): carry the running timers
         # over from the status file instead of reading the index (1-2 ms at 10k cards).
-        running = status_file.read_running(store.path, store.prev_signature)
+        running = status_file.read_running(store.shown, store.prev_signature)
     if running is None:
         running = running_timers(store, data)
     with contextlib.suppress(OSError, StoreError):

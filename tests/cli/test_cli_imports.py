@@ -5,6 +5,7 @@ failing test naming the module and who imported it, not as a slower benchmark.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,8 @@ WRITE_FORBIDDEN = (
     "pathlib",  # ~3 ms with urllib.parse and ipaddress: the store works on paths as text
     "urllib",
     "ipaddress",
+    # argparse's messages need no gettext where no catalogue can be (cli/parser.py)
+    *(() if os.path.isdir(os.path.join(sys.base_prefix, "share", "locale")) else ("gettext",)),
 )
 # The prompt's path (`pmo status --short` answered from the status file) goes further.
 STATUS_FORBIDDEN = (
@@ -135,3 +138,16 @@ def test_writes_on_a_thousand_cards_do_not_import_orjson(env, tmp_path):
     ):
         modules = imported(argv, env, tmp_path)
         assert not offenders(modules, WRITE_FORBIDDEN), argv
+
+
+def test_gettext_imported_after_the_parser_is_the_real_one():
+    """The parser imports argparse with a stand-in gettext when no catalogue can exist;
+    the stand-in never stays in sys.modules."""
+    code = (
+        "import sys, pmo_tui.cli.parser as p, gettext, argparse\n"
+        "assert hasattr(gettext, 'translation') and 'gettext' in vars(gettext)\n"
+        "print(argparse._('x'), argparse.ngettext('a', 'b', 2))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["x", "b"]

@@ -35,6 +35,7 @@ WRITE_FORBIDDEN = (
     "pathlib",  # ~3 ms with urllib.parse and ipaddress: the store works on paths as text
     "urllib",
     "ipaddress",
+    "contextlib",  # the store's with statements use files.suppress/contextmanager
     # argparse's messages need no gettext where no catalogue can be (cli/parser.py)
     *(() if os.path.isdir(os.path.join(sys.base_prefix, "share", "locale")) else ("gettext",)),
 )
@@ -88,11 +89,22 @@ def offenders(modules: dict[str, str], forbidden: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [("add", "x"), ("move", "PMO-1", "doing"), ("start", "PMO-1"), ("stop",), ("ls",)],
+    [
+        ("add", "x"),
+        ("move", "PMO-1", "doing"),
+        ("start", "PMO-1"),
+        ("stop",),
+        ("ls",),
+        ("edit", "PMO-1", "--title", "y"),
+        ("sprint", "add", "1", "PMO-1"),
+    ],
 )
 def test_write_commands_import_only_what_they_need(env, seeded, tmp_path, argv):
     if argv == ("stop",):
         assert subprocess.run([PMO, "start", "PMO-1"], env=env, cwd=tmp_path).returncode == 0
+    if argv[0] == "sprint":
+        new = [PMO, "sprint", "new", "S1"]
+        assert subprocess.run(new, env=env, cwd=tmp_path).returncode == 0
     modules = imported(argv, env, tmp_path)
     assert "pmo_tui.core.storage.jsonfile.store" in modules
     assert not offenders(modules, WRITE_FORBIDDEN)

@@ -35,7 +35,6 @@ from .. import calendar
 from ..change import Change, Patch
 from ..errors import UseCaseError
 from ..model import Doc, Sprint, card_number, iso
-from ..reports import sprints as figures
 from . import validate
 from .records import refuse_archived, set_card_fields, update_row
 from .session import Session
@@ -103,6 +102,8 @@ def sprint_defaults(
     ``name`` "Sprint N" (N = the project's sprints + 1), ``start`` the next work day (after
     the open sprints), ``end`` two weeks on (the last work day), ``capacity`` the suggested
     capacity (the velocity; None without closed sprints), ``goal`` empty.  Pure."""
+    from ..reports import sprints as figures  # (reports only: not on add/remove/start)
+
     pkey = s.project(project).key
     existing = s.sprints(pkey)
     start = _default_start(s, pkey, work_days)
@@ -305,6 +306,8 @@ def start_sprint(s: Session, sprint_text: str) -> Change:
 # ---------------------------------------------------------------------------- close
 def report(s: Session, sprint: Sprint) -> Doc:
     """The close-time report of a sprint (see :func:`figures.close_report`)."""
+    from ..reports import sprints as figures
+
     return figures.close_report(s, sprint)
 
 

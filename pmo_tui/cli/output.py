@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..core.text import display
@@ -26,7 +27,8 @@ def shown(value: Any) -> str:
 
 
 def _safe_lines(text: str) -> str:
-    if text.isprintable():
+    # (a table of 10,000 lines: one check of the whole text, not one per line)
+    if text.isprintable() or text.replace("\n", " ").isprintable():
         return text
     return "\n".join(display(line) for line in text.split("\n"))
 
@@ -106,66 +108,105 @@ def format_table(
 
     today = datetime.now().astimezone().date().isoformat()
     year = today[:5]
-    # one list per column, the heading first
-    keys, statuses, points, spents, whos = ["KEY"], ["STATUS"], ["PTS"], ["SPENT"], ["WHO"]
-    pris, dues, titles, tags = ["PRI"], ["DUE"], ["TITLE"], ["TAGS"]
-    status_names: dict[Any, str] = {}  # a few distinct values each: formatted once
-    durations: dict[int, str] = {}
-    for d in docs:
-        get = d.get
-        keys.append(_shown(get("key", "")))
-        status = get("status", "")
-        name = status_names.get(status) if isinstance(status, str) else None
-        if name is None:
-            name = shown(columns.get(status, status) if isinstance(status, str) else status)
-            if isinstance(status, str):
-                status_names[status] = name
-        statuses.append(name)
-        pts = get("points")
-        points.append("" if pts is None else _shown(pts))
-        minutes = spent.get(str(get("key")))
-        if minutes:
-            text = durations.get(minutes)
-            if text is None:
-                text = durations[minutes] = parse.format_duration(minutes)
-            spents.append(text)
+    fields, whole = _fields(docs)
+    key, status, pts, who, pri, due, done, title, archived, tag = fields
+    # one list per column, the heading first; a stored value at a time only where it
+    # is not plain printable text (see _shown_all)
+    keys = ["KEY", *_shown_all(list(key))]
+    names = {s: shown(columns.get(s, s)) for s in {s for s in status if isinstance(s, str)}}
+    statuses = ["STATUS", *[names[s] if isinstance(s, str) else shown(s) for s in status]]
+    points = ["PTS"]
+    points += ["" if p is None else str(p) if p.__class__ is int else shown(p) for p in pts]
+    if whole:
+        minutes = [spent.get(k if k.__class__ is str else str(k)) for k in key]
+    else:  # (a card without a key: its minutes are those of "None", as always)
+        minutes = [spent.get(str(d.get("key"))) for d in docs]
+    durations = {m: parse.format_duration(m) for m in set(minutes) if m}  # (int() of m)
+    spents = ["SPENT", *[durations[m] if m else "" for m in minutes]]
+    whos = ["WHO", *_shown_all([a or "" for a in who])]
+    pris = ["PRI"]
+    pris += [
+        PRIORITY_SHORT[p] if p in PRIORITY_SHORT else shown(p)
+        for p in [str(p or "none") for p in pri]
+    ]
+    dues = ["DUE"]
+    for day, ended in zip(_shown_all([d or "" for d in due]), done, strict=True):
+        if day:
+            late = day < today and not ended
+            if day[:5] == year:  # this year's dates as MM-DD: five cells for the title
+                day = day[5:]
+            dues.append(day + "!" if late else day)
         else:
-            spents.append("")
-        whos.append(_shown(get("assignee") or ""))
-        priority = str(get("priority") or "none")
-        short = PRIORITY_SHORT.get(priority)
-        pris.append(shown(priority) if short is None else short)
-        due = _shown(get("due") or "")
-        if due:
-            late = due < today and not get("done")
-            if due[:5] == year:  # this year's dates as MM-DD: five cells for the title
-                due = due[5:]
-            dues.append(due + "!" if late else due)
-        else:
-            dues.append(due)
-        title = _shown(get("title", ""))
-        titles.append(title + "  (archived)" if get("archived") else title)
-        tag_list = get("tags")
-        tags.append(" ".join(["#" + _shown(t) for t in tag_list]) if tag_list else "")
+            dues.append(day)
+    titles = ["TITLE"]
+    titles += [
+        t + "  (archived)" if a else t
+        for t, a in zip(_shown_all(list(title)), archived, strict=True)
+    ]
+    tags = ["TAGS", *[_tags(t) if t else "" for t in tag]]
     fixed = [keys, statuses, points, spents, whos, pris, dues]
-    widths = [min(_widest(column), 24) for column in fixed]
-    room = max(MIN_TITLE, cols - sum(widths) - 2 * len(fixed) - 1)
-    cells = [_fitted(column, w) for column, w in zip(fixed, widths, strict=True)]
-    rest = [_title_and_tags(title, tag, room) for title, tag in zip(titles, tags, strict=True)]
-    return "\n".join(["  ".join(line).rstrip() for line in zip(*cells, rest, strict=True)])
+    cells, spec, used = [], [], 0
+    for column in fixed:
+        plain = "".join(column).isascii()
+        widest = max(map(len, column)) if plain else max(map(width, column))
+        cells_wide = min(widest, 24)
+        used += cells_wide
+        if plain and widest <= cells_wide:  # padded by the line's format, nothing cut
+            cells.append(column)
+            spec.append(f"{{:<{cells_wide}}}")
+        else:
+            cells.append(_fitted(column, cells_wide))
+            spec.append("{}")
+    room = max(MIN_TITLE, cols - used - 2 * len(fixed) - 1)
+    line = "  ".join([*spec, "{}"]).format
+    rest = _titles(titles, tags, room)
+    return "\n".join([line(*r).rstrip() for r in zip(*cells, rest, strict=True)])
 
 
-def _shown(value: Any) -> str:
-    """:func:`shown`, with its common case (printable text) without two calls."""
-    if isinstance(value, str) and value.isprintable():
-        return value
-    return shown(value)
+_FIELDS = (
+    "key",
+    "status",
+    "points",
+    "assignee",
+    "priority",
+    "due",
+    "done",
+    "title",
+    "archived",
+    "tags",
+)
 
 
-def _widest(column: list[str]) -> int:
-    if "".join(column).isascii():
-        return max(map(len, column))
-    return max(map(width, column))
+def _fields(docs: list[Doc]) -> tuple[list[tuple[Any, ...]], bool]:
+    """The fields `ls` shows, one tuple per field over ``docs``, and whether every card
+    has them all (a card pmo wrote does: they are taken in C).  A missing key, status or
+    title reads as "", any other field as None."""
+    try:
+        return list(zip(*map(itemgetter(*_FIELDS), docs), strict=True)), True
+    except KeyError:  # a card written by hand or another tool
+        text = ("key", "status", "title")
+        return [tuple([d.get(f, "" if f in text else None) for d in docs]) for f in _FIELDS], False
+
+
+def _shown_all(values: list[Any]) -> list[str]:
+    """``[shown(v) for v in values]``: the list itself when all is printable text (one
+    check of the joined text: nearly always)."""
+    try:
+        if "".join(values).isprintable():
+            return values
+    except TypeError:  # not all text
+        pass
+    return [shown(v) for v in values]
+
+
+def _tags(values: Any) -> str:
+    """The tags as ``#a #b``."""
+    try:
+        if "".join(values).isprintable():
+            return "#" + " #".join(values)
+    except TypeError:
+        pass
+    return " ".join(["#" + shown(t) for t in values])
 
 
 def _fitted(column: list[str], cells: int) -> list[str]:
@@ -199,6 +240,21 @@ def _fit(text: str, cells: int) -> tuple[str, int]:
         used += w
         n += 1
     return text[:n] + "…", used + 1
+
+
+def _titles(titles: list[str], tags: list[str], room: int) -> list[str]:
+    """Each title cut to ``room`` cells, with its tags in what is left (>= 4 cells)."""
+    if not ("".join(titles) + "".join(tags)).isascii():
+        return [_title_and_tags(t, g, room) for t, g in zip(titles, tags, strict=True)]
+    out = []
+    for title, tag in zip(titles, tags, strict=True):  # ASCII: one cell a character
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+        rest = room - len(title) - 2
+        if tag and rest >= 4:
+            title += "  " + (tag if len(tag) <= rest else tag[: rest - 1] + "…")
+        out.append(title)
+    return out
 
 
 def _title_and_tags(title: str, tags: str, room: int) -> str:

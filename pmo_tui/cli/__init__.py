@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_FILE = 0, 1, 2, 3
 EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: "an internal software error"

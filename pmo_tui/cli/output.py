@@ -10,14 +10,14 @@ is written with JSON's own escaping (orjson escapes every C0 control character).
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Iterable
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any
 
 from ..core.text import display
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..core.model import Doc
 
 
@@ -61,6 +61,8 @@ def width(text: str) -> int:
     """Terminal cell width (East Asian wide characters take two cells)."""
     if text.isascii():  # nearly every cell: one C-level check instead of a call per char
         return len(text)
+    import unicodedata  # (here: a command that prints ASCII never loads it)
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -70,6 +72,8 @@ def clip(text: str, cells: int) -> str:
         return text
     if text.isascii():
         return text[: max(0, cells - 1)] + "…"
+    import unicodedata
+
     kept, used = [], 0
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
@@ -181,6 +185,8 @@ def _fields(docs: list[Doc]) -> tuple[list[tuple[Any, ...]], bool]:
     """The fields `ls` shows, one tuple per field over ``docs``, and whether every card
     has them all (a card pmo wrote does: they are taken in C).  A missing key, status or
     title reads as "", any other field as None."""
+    from operator import itemgetter  # (loaded already: collections imports it)
+
     try:
         return list(zip(*map(itemgetter(*_FIELDS), docs), strict=True)), True
     except KeyError:  # a card written by hand or another tool
@@ -229,6 +235,8 @@ def _fit(text: str, cells: int) -> tuple[str, int]:
         if len(text) <= cells:
             return text, len(text)
         return text[: max(0, cells - 1)] + "…", max(0, cells - 1) + 1
+    import unicodedata
+
     widths = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text]
     total = sum(widths)
     if total <= cells:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
 
 from . import UsageError
 from .commands import MODULES, all_commands, commands_named
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 GLOBAL_VALUE_OPTIONS = ("--db", "--project", "--theme")
 # Options whose value may start with "-": `--at -15m` (15 minutes ago), `-t -perf` (remove
@@ -84,6 +87,37 @@ def _measure_width() -> int:
         except (OSError, ValueError):
             columns = 80
     return max(40, columns)
+
+
+def _skip_gettext_when_untranslatable() -> None:
+    """argparse passes each of its own messages through gettext, which imports locale and
+    looks for a catalogue per language on disk, every time (~1.5 ms a command).  Its
+    catalogues live in one folder (gettext's default: ``<Python prefix>/share/locale``);
+    when that folder does not exist nothing can be found and every message stays as it is,
+    so argparse gets the identity functions instead.  Otherwise nothing changes."""
+    import gettext
+
+    if os.path.isdir(getattr(gettext, "_default_localedir", "")) or gettext.textdomain() != (
+        "messages"
+    ):
+        return
+    if getattr(gettext, "_localedirs", None):  # bindtextdomain was called: leave it be
+        return
+    names = vars(argparse)
+    if names.get("_") is gettext.gettext and names.get("ngettext") is gettext.ngettext:
+        names["_"] = _untranslated
+        names["ngettext"] = _untranslated_plural
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
+def _untranslated_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+_skip_gettext_when_untranslatable()
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
 
 from .change import Change
 from .model import LONG_TIMER, Card, Doc, Project, Sprint, TimeEntry, long_running, utcnow
 from .storage.jsonfile.backend import JsonFileStorage
-from .storage.jsonfile.store import Store
-from .usecases import cards, projects, timers, undo, validate
+from .usecases import cards, timers
 from .usecases.session import Session
+
+# projects (with sprints and calendar), undo and validate are imported by the methods that
+# use them: a CLI command runs one use case and should not pay for the others' imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .storage.jsonfile.store import Store
 
 __all__ = ["LONG_TIMER", "Board", "long_running"]
 
@@ -107,13 +113,19 @@ class Board:
 
     def _card_fields(self, **given: Any) -> Doc:
         """Shim for core/exchange.py (validates CSV rows): use usecases.validate.card_fields."""
+        from .usecases import validate
+
         return validate.card_fields(self.hours_per_day, **given)
 
     # ------------------------------------------------------------------ writes
     def apply(self, change: Change) -> Change:
+        from .usecases import undo
+
         return undo.apply_change(self.session, change)
 
     def create_project(self, key: str, name: str | None = None, template: str = "scrum") -> Change:
+        from .usecases import projects
+
         return projects.create_project(self.session, key, name, template)
 
     def add_card(

@@ -8,9 +8,10 @@ lost).  What was left alone is returned as :class:`Skipped` items and as notes f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .model import DataclassFields, Doc, Record
 
-from .model import Doc
+# The classes below are written out as ``@dataclass`` would make them (see model.Record):
+# every write imports this module, and ``dataclasses`` costs more than the write itself.
 
 # Stamped by every write: never compared, never reported.
 BOOKKEEPING = frozenset({"updated"})
@@ -18,37 +19,97 @@ BOOKKEEPING = frozenset({"updated"})
 FOLLOW_STATUS = frozenset({"started", "done"})
 
 
-@dataclass(slots=True)
-class Patch:
+class Patch(Record):
     """One record's change: the changed fields before and after (None: absent)."""
 
+    __slots__ = __match_args__ = ("table", "key", "before", "after")
     table: str
     key: str
     before: Doc | None
     after: Doc | None
 
+    def __init__(self, table: str, key: str, before: Doc | None, after: Doc | None) -> None:
+        self.table = table
+        self.key = key
+        self.before = before
+        self.after = after
+
     def inverse(self) -> Patch:
         return Patch(self.table, self.key, self.after, self.before)
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A field (or a whole record, field ``"*"``) an undo/redo left as it is."""
+class Skipped(Record):
+    """A field (or a whole record, field ``"*"``) an undo/redo left as it is (frozen)."""
 
+    __slots__ = __match_args__ = ("table", "key", "field", "by", "reason")
     table: str
     key: str
     field: str
     by: str  # who changed it since, or "someone"
-    reason: str = "changed"  # "changed" | "deleted" | "exists"
+    reason: str  # "changed" | "deleted" | "exists"
+
+    def __init__(self, table: str, key: str, field: str, by: str, reason: str = "changed") -> None:
+        for name, value in zip(self.__slots__, (table, key, field, by, reason), strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    # copy and pickle (frozen: they cannot set the fields one by one)
+    def __getstate__(self) -> list[object]:
+        return list(self._values())
+
+    def __setstate__(self, state: list[object]) -> None:
+        for name, value in zip(self.__slots__, state, strict=True):
+            object.__setattr__(self, name, value)
 
 
-@dataclass
 class Change:
     label: str
-    patches: list[Patch] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    key: str | None = None  # the card it is about, for the cursor
-    skipped: list[Skipped] = field(default_factory=list)  # set by an undo/redo
+    patches: list[Patch]
+    notes: list[str]
+    key: str | None  # the card it is about, for the cursor
+    skipped: list[Skipped]  # set by an undo/redo
+    __match_args__ = ("label", "patches", "notes", "key", "skipped")
+    __dataclass_fields__ = DataclassFields()
+
+    def __init__(
+        self,
+        label: str,
+        patches: list[Patch] | None = None,
+        notes: list[str] | None = None,
+        key: str | None = None,
+        skipped: list[Skipped] | None = None,
+    ) -> None:
+        self.label = label
+        self.patches = [] if patches is None else patches
+        self.notes = [] if notes is None else notes
+        self.key = key
+        self.skipped = [] if skipped is None else skipped
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            assert isinstance(other, Change)
+            return (self.label, self.patches, self.notes, self.key, self.skipped) == (
+                other.label,
+                other.patches,
+                other.notes,
+                other.key,
+                other.skipped,
+            )
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return (
+            f"Change(label={self.label!r}, patches={self.patches!r}, notes={self.notes!r}, "
+            f"key={self.key!r}, skipped={self.skipped!r})"
+        )
 
     def inverse(self) -> Change:
         return Change(self.label, [p.inverse() for p in reversed(self.patches)], [], self.key)

@@ -1,16 +1,20 @@
 """Where things are and who the user is (SPEC section 1), resolved cheaply.
 
 This module runs on every shell prompt (``pmo status --short``), so it imports only the
-standard library; platformdirs is used only off Linux.
+standard library; platformdirs is used only off Linux.  The prompt's path does not even
+import pathlib (~3 ms with urllib.parse and ipaddress): :func:`config_file_text` and
+:func:`db_text` give the same paths as text.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 APP = "pmo"
 
@@ -20,6 +24,8 @@ class ConfigError(Exception):
 
 
 def _xdg(var: str, fallback: str) -> Path:
+    from pathlib import Path
+
     value = os.environ.get(var, "")
     return Path(value) if value and os.path.isabs(value) else Path.home() / fallback
 
@@ -27,6 +33,8 @@ def _xdg(var: str, fallback: str) -> Path:
 def user_data_dir() -> Path:
     if sys.platform.startswith("linux"):
         return _xdg("XDG_DATA_HOME", ".local/share") / APP
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
@@ -35,14 +43,77 @@ def user_data_dir() -> Path:
 def user_config_dir() -> Path:
     if sys.platform.startswith("linux"):
         return _xdg("XDG_CONFIG_HOME", ".config") / APP
+    from pathlib import Path
+
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
 def config_path() -> Path:
+    from pathlib import Path
+
     env = os.environ.get("PMO_CONFIG")
     return Path(env).expanduser() if env else user_config_dir() / "config.toml"
+
+
+# ------------------------------------------------------------------ the same paths as text
+# For the prompt: str() of what the functions above return, without importing pathlib, or
+# None where pathlib would raise (no home directory to expand ~ to) or is not POSIX's: the
+# prompt then takes the full path, which uses the functions above.  A test keeps them equal.
+def _pure(text: str) -> str:
+    """``str(PurePosixPath(text))``: empty and ``.`` parts dropped, one or two leading
+    slashes kept (three or more are one)."""
+    root = ""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    return root + "/".join(p for p in text.split("/") if p and p != ".") or "."
+
+
+def _expanded(text: str) -> str | None:
+    """``str(Path(text).expanduser())``."""
+    pure = _pure(text)
+    if not pure.startswith("~"):
+        return pure
+    first, sep, rest = pure.partition("/")
+    home = os.path.expanduser(first)
+    return None if home[:1] == "~" else _pure(home + sep + rest)
+
+
+def _user_dir_text(xdg_var: str, fallback: str, platform_dir: str) -> str | None:
+    if os.name != "posix":
+        return None
+    if sys.platform.startswith("linux"):
+        value = os.environ.get(xdg_var, "")
+        if value and os.path.isabs(value):
+            return _pure(f"{value}/{APP}")
+        home = _expanded("~")
+        return None if home is None else _pure(f"{home}/{fallback}/{APP}")
+    import platformdirs
+
+    return _pure(str(getattr(platformdirs, platform_dir)(APP, appauthor=False)))
+
+
+def config_file_text() -> str | None:
+    """``str(config_path())``, or None (see above)."""
+    if os.name != "posix":
+        return None
+    env = os.environ.get("PMO_CONFIG")
+    if env:
+        return _expanded(env)
+    folder = _user_dir_text("XDG_CONFIG_HOME", ".config", "user_config_dir")
+    return None if folder is None else _pure(f"{folder}/config.toml")
+
+
+def db_text(cli_db: str | None, cfg: Config) -> str | None:
+    """``str(resolve_db(cli_db, cfg))``, or None (see above)."""
+    if os.name != "posix":
+        return None
+    value = cli_db or os.environ.get("PMO_DB") or cfg.db
+    if value:
+        return _expanded(value)
+    folder = _user_dir_text("XDG_DATA_HOME", ".local/share", "user_data_dir")
+    return None if folder is None else _pure(f"{folder}/pmo.json")
 
 
 # The settings a config file may hold, in the order `pmo config show` lists them.
@@ -204,11 +275,15 @@ def apply_settings(cfg: Config, data: dict[str, Any]) -> Config:
     return cfg
 
 
-def load_config() -> Config:
-    path = config_path()
-    cfg = Config(path=path)
+def load_config(path_text: str | None = None) -> Config:
+    """The settings of the config file (defaults if there is none).  ``path_text`` is the
+    prompt's (:func:`config_file_text`): the file is the same, and ``cfg.path`` is then
+    that text, which the prompt never shows."""
+    path = config_path() if path_text is None else path_text
+    cfg = Config(path=path)  # type: ignore[arg-type]  # (text only on the prompt's path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except FileNotFoundError:
         return cfg
     except OSError as exc:
@@ -223,6 +298,8 @@ def load_config() -> Config:
 
 
 def resolve_db(cli_db: str | None, cfg: Config) -> Path:
+    from pathlib import Path
+
     value = cli_db or os.environ.get("PMO_DB") or cfg.db
     if value:
         return Path(value).expanduser()
@@ -233,6 +310,8 @@ def resolve_user(cfg: Config) -> str:
     value = os.environ.get("PMO_USER") or cfg.user
     if value:
         return value
+    import getpass  # (here: with PMO_USER or `user` set, it is never needed)
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers): still usable

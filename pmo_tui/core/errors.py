@@ -10,7 +10,9 @@ the user's file.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class UseCaseError(Exception):

@@ -1,23 +1,34 @@
 """The domain records, as stored in the data file (SPEC section 2).
 
-Records are kept as plain dicts in TinyDB; these dataclasses are the typed view that the
+Records are kept as plain dicts in TinyDB; these classes are the typed view that the
 use cases, the CLI and the app read.  ``from_doc`` tolerates missing fields so that a file
 written by an older pmo (or edited by hand) still loads.
+
+They behave as ``@dataclass(slots=True)`` would (keyword or positional construction, field
+equality, a repr naming the fields, unhashable) but are written out by hand: every command
+imports this module, and ``dataclasses`` (with ``inspect``) costs more to import than a
+whole timer command's work.  ``typing`` is imported for the type checker only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Role = Literal["todo", "started", "done"]
+    Doc = dict[str, Any]
+else:
+    Role = str
+    Doc = dict
 
 SCHEMA_VERSION = 1
 
-Role = Literal["todo", "started", "done"]
 ROLES: tuple[Role, ...] = ("todo", "started", "done")
 PRIORITIES: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")
 SPRINT_STATES: tuple[str, ...] = ("planned", "active", "closed")
-Doc = dict[str, Any]
 
 
 def utcnow() -> datetime:
@@ -71,12 +82,59 @@ def opt_date(text: Any) -> date | None:
         return None
 
 
-@dataclass(slots=True)
-class Column:
+class DataclassFields:
+    """``dataclasses.fields``, ``replace``, ``asdict`` and ``is_dataclass`` keep working on
+    the records: the fields a dataclass would have (from ``__match_args__``), made on first
+    use, so that ``dataclasses`` is imported only by code that asks for them."""
+
+    def __get__(self, obj: object, cls: type) -> Any:
+        import dataclasses
+
+        names = getattr(cls, "__match_args__", ())
+        shadow = dataclasses.make_dataclass(
+            cls.__name__, [(name, object, dataclasses.field(default=None)) for name in names]
+        )
+        fields = shadow.__dataclass_fields__  # type: ignore[attr-defined]
+        cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]  # (asked once per class)
+        return fields
+
+
+class Record:
+    """What ``@dataclass(slots=True)`` gives the records below: equality field by field
+    (only with the same class), a repr naming the fields, no hash (defining ``__eq__``
+    sets it to None), and the ``dataclasses`` functions.  A subclass lists its fields in
+    ``__slots__`` and ``__match_args__`` (in declaration order) and writes its ``__init__``."""
+
+    __slots__: tuple[str, ...] = ()
+    __match_args__: tuple[str, ...] = ()
+    __dataclass_fields__ = DataclassFields()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self.__slots__])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            assert isinstance(other, Record)
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{self.__class__.__qualname__}({fields})"
+
+
+class Column(Record):
+    __slots__ = __match_args__ = ("id", "name", "role", "wip")
     id: str
     name: str
-    role: Role = "todo"
-    wip: int | None = None
+    role: Role
+    wip: int | None
+
+    def __init__(self, id: str, name: str, role: Role = "todo", wip: int | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.role = role
+        self.wip = wip
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Column:
@@ -111,13 +169,27 @@ TEMPLATES: dict[str, tuple[Column, ...]] = {
 }
 
 
-@dataclass(slots=True)
-class Project:
+class Project(Record):
+    __slots__ = __match_args__ = ("key", "name", "columns", "next_number", "hours_budget")
     key: str
     name: str
     columns: list[Column]
-    next_number: int = 1
-    hours_budget: float | None = None
+    next_number: int
+    hours_budget: float | None
+
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        columns: list[Column],
+        next_number: int = 1,
+        hours_budget: float | None = None,
+    ) -> None:
+        self.key = key
+        self.name = name
+        self.columns = columns
+        self.next_number = next_number
+        self.hours_budget = hours_budget
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Project:
@@ -161,26 +233,85 @@ class Project:
         return self.columns[0]
 
 
-@dataclass(slots=True)
-class Card:
+class Card(Record):
+    __slots__ = __match_args__ = (
+        "key",
+        "project",
+        "title",
+        "status",
+        "rank",
+        "description",
+        "points",
+        "estimate",
+        "tags",
+        "assignee",
+        "priority",
+        "sprint",
+        "due",
+        "created",
+        "updated",
+        "started",
+        "done",
+        "archived",
+    )
     key: str
     project: str
     title: str
     status: str
-    rank: float = 0.0
-    description: str = ""
-    points: int | None = None
-    estimate: int | None = None
-    tags: list[str] = field(default_factory=list)
-    assignee: str | None = None
-    priority: str = "none"
-    sprint: int | None = None
-    due: date | None = None
-    created: datetime | None = None
-    updated: datetime | None = None
-    started: datetime | None = None
-    done: datetime | None = None
-    archived: bool = False
+    rank: float
+    description: str
+    points: int | None
+    estimate: int | None
+    tags: list[str]
+    assignee: str | None
+    priority: str
+    sprint: int | None
+    due: date | None
+    created: datetime | None
+    updated: datetime | None
+    started: datetime | None
+    done: datetime | None
+    archived: bool
+
+    def __init__(
+        self,
+        key: str,
+        project: str,
+        title: str,
+        status: str,
+        rank: float = 0.0,
+        description: str = "",
+        points: int | None = None,
+        estimate: int | None = None,
+        tags: list[str] | None = None,
+        assignee: str | None = None,
+        priority: str = "none",
+        sprint: int | None = None,
+        due: date | None = None,
+        created: datetime | None = None,
+        updated: datetime | None = None,
+        started: datetime | None = None,
+        done: datetime | None = None,
+        archived: bool = False,
+    ) -> None:
+        self.key = key
+        self.project = project
+        self.title = title
+        self.status = status
+        self.rank = rank
+        self.description = description
+        self.points = points
+        self.estimate = estimate
+        self.tags = [] if tags is None else tags
+        self.assignee = assignee
+        self.priority = priority
+        self.sprint = sprint
+        self.due = due
+        self.created = created
+        self.updated = updated
+        self.started = started
+        self.done = done
+        self.archived = archived
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Card:
@@ -236,19 +367,57 @@ CARD_FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(slots=True)
-class Sprint:
+class Sprint(Record):
+    __slots__ = __match_args__ = (
+        "id",
+        "project",
+        "name",
+        "start",
+        "end",
+        "goal",
+        "state",
+        "capacity",
+        "commitment",
+        "closed_at",
+        "report",
+    )
     id: int
     project: str
     name: str
-    start: date | None = None
-    end: date | None = None
-    goal: str = ""
-    state: str = "planned"
-    capacity: int | None = None
-    commitment: list[Doc] = field(default_factory=list)
-    closed_at: datetime | None = None
-    report: Doc | None = None
+    start: date | None
+    end: date | None
+    goal: str
+    state: str
+    capacity: int | None
+    commitment: list[Doc]
+    closed_at: datetime | None
+    report: Doc | None
+
+    def __init__(
+        self,
+        id: int,
+        project: str,
+        name: str,
+        start: date | None = None,
+        end: date | None = None,
+        goal: str = "",
+        state: str = "planned",
+        capacity: int | None = None,
+        commitment: list[Doc] | None = None,
+        closed_at: datetime | None = None,
+        report: Doc | None = None,
+    ) -> None:
+        self.id = id
+        self.project = project
+        self.name = name
+        self.start = start
+        self.end = end
+        self.goal = goal
+        self.state = state
+        self.capacity = capacity
+        self.commitment = [] if commitment is None else commitment
+        self.closed_at = closed_at
+        self.report = report
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Sprint:
@@ -267,14 +436,30 @@ class Sprint:
         )
 
 
-@dataclass(slots=True)
-class TimeEntry:
+class TimeEntry(Record):
+    __slots__ = __match_args__ = ("id", "card", "user", "start", "end", "note")
     id: int
     card: str
     user: str
     start: datetime
-    end: datetime | None = None
-    note: str = ""
+    end: datetime | None
+    note: str
+
+    def __init__(
+        self,
+        id: int,
+        card: str,
+        user: str,
+        start: datetime,
+        end: datetime | None = None,
+        note: str = "",
+    ) -> None:
+        self.id = id
+        self.card = card
+        self.user = user
+        self.start = start
+        self.end = end
+        self.note = note
 
     @classmethod
     def from_doc(cls, doc: Doc) -> TimeEntry:

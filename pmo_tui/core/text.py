@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from .chars import BIDI_CONTROLS
 from .chars import quote as _short
 
@@ -14,6 +12,8 @@ def display(text: str) -> str:
     characters stay, so emoji sequences print as they are."""
     if text.isprintable():
         return text
+    import unicodedata  # (here: printable text, nearly all of it, never needs it)
+
     return "".join(
         repr(ch)[1:-1]
         if ch in BIDI_CONTROLS or (unicodedata.category(ch) == "Cc" and ch != " ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,79 @@ def test_config_module_stays_standard_library_only() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------- the prompt's paths, as text
+PATH_TEXTS = [
+    "c.toml",
+    "./c.toml",
+    "a//b/",
+    "/x/./y/",
+    "//x/y",
+    "///x//y",
+    "/",
+    ".",
+    "~",
+    "~/",
+    "~/c.toml",
+    "~root/c.toml",
+    "~no-such-user-xyz/c.toml",
+    "a/~/b",
+    "dir with spaces/ü.toml",
+]
+
+
+def _same(text: str | None, path: Callable[[], Path]) -> bool:
+    """The text path names what pathlib gives, or is None where pathlib raises."""
+    try:
+        expected = str(path())
+    except RuntimeError:  # no home directory to expand ~ to
+        return text is None
+    return text == expected
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="POSIX paths")
+@pytest.mark.parametrize("home", ["/h", "/h/", "//h", "rel"])
+def test_the_prompts_text_paths_are_pathlibs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: str
+) -> None:
+    """config_file_text/db_text (no pathlib import on the prompt) name the same files as
+    config_path/resolve_db, for every form a path may be given in."""
+    monkeypatch.setenv("HOME", home)
+    cfg = Config(path=tmp_path / "c.toml")
+    assert _same(config.config_file_text(), config_path)
+    assert _same(config.db_text(None, cfg), lambda: resolve_db(None, cfg))
+    for xdg in ("/xdg", "/xdg//", "relative"):
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+        assert _same(config.config_file_text(), config_path)
+        assert _same(config.db_text(None, cfg), lambda: resolve_db(None, cfg))
+    for text in PATH_TEXTS:
+        monkeypatch.setenv("PMO_CONFIG", text)
+        assert _same(config.config_file_text(), config_path), text
+        assert _same(config.db_text(text, cfg), lambda t=text: resolve_db(t, cfg)), text
+        monkeypatch.setenv("PMO_DB", text)
+        assert _same(config.db_text(None, cfg), lambda: resolve_db(None, cfg)), text
+        monkeypatch.delenv("PMO_DB")
+        cfg.db = text
+        assert _same(config.db_text(None, cfg), lambda: resolve_db(None, cfg)), text
+        cfg.db = None
+
+
+def test_the_prompts_text_paths_give_up_where_pathlib_raises(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(config.os.path, "expanduser", lambda text: text)  # no home to find
+    monkeypatch.setenv("PMO_CONFIG", "~/c.toml")
+    with pytest.raises(RuntimeError):
+        config_path()
+    assert config.config_file_text() is None
+
+
+def test_load_config_from_the_prompts_text_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = write_config(tmp_path, monkeypatch, FULL)
+    text = config.config_file_text()
+    assert text == str(path)
+    assert vars(load_config(text)) == {**vars(load_config()), "path": text}

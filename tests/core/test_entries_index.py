@@ -419,10 +419,6 @@ def test_start_and_stop_read_no_entry_before_writing(
     assert_index_matches(big)
 
 
-@pytest.mark.xfail(
-    reason="writing the entry still parses the table until the byte patches (wt-patch) merge",
-    strict=False,
-)
 def test_start_and_stop_leave_the_entries_unparsed(big: Path, parsed: list[str]) -> None:
     assert _pmo("start", "PMO-5") == 0
     assert _pmo("stop") == 0

@@ -7,21 +7,35 @@ module; the parser registers the other commands by name (all of them in full onl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from ..session import Session
 
 
-class Command(NamedTuple):
-    name: str
-    help: str
-    arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[Session], int]
-    reads_only: bool = False  # a read command: the data file must exist, nothing is created
+class Command:
+    """One command (a plain class: typing.NamedTuple would import typing on every run)."""
+
+    __slots__ = ("arguments", "help", "name", "reads_only", "run")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        arguments: Callable[[argparse.ArgumentParser], None],
+        run: Callable[[Session], int],
+        reads_only: bool = False,  # a read command: the data file must exist, nothing is created
+    ) -> None:
+        self.name = name
+        self.help = help
+        self.arguments = arguments
+        self.run = run
+        self.reads_only = reads_only
+
+    def __repr__(self) -> str:
+        return f"Command({self.name!r})"
 
 
 def no_arguments(parser: argparse.ArgumentParser) -> None:

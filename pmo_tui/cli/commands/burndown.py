@@ -8,13 +8,14 @@ the charts (nor plotext).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
 from .. import EXIT_OK
 from . import Command
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
     from ...core.usecases.session import Session as CoreSession
     from ..session import Session

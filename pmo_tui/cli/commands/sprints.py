@@ -8,13 +8,14 @@ config's work days (``work_days`` in config), so the CLI and the app count the s
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
 from .. import EXIT_OK, UsageError
 from . import Command
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
     from ...core.model import Doc, Sprint
     from ...core.usecases.session import Session as CoreSession

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from ..errors import UseCaseError
 from ..model import PRIORITIES, Doc, card_doc_to_json
 from ..usecases.session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["card_detail", "list_cards", "sort_cards"]
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
+    Protocol = object
 
 Doc = dict[str, Any]
 
@@ -57,6 +63,14 @@ class Storage(Protocol):
 
     def cards(self, project: str | None = None) -> list[Doc]:
         """Every card of ``project`` (all projects if None), archived ones included."""
+
+    def top_rank(self, project: str) -> float | None:
+        """The highest rank of ``project``'s cards, archived ones included (a missing rank
+        counts as 0); None without cards.  Where a new card goes."""
+
+    def open_count(self, project: str, column: str) -> int:
+        """How many of ``project``'s cards are in ``column`` and not archived (what its
+        WIP limit counts)."""
 
     def entries(self, *, user: str | None = None, card: str | None = None) -> list[Doc]:
         """Time entries, optionally of one user and/or one card, in no particular order."""

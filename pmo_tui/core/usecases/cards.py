@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 from ..change import Change, Patch
 from ..errors import UseCaseError
@@ -29,6 +28,12 @@ from .records import (
     wip_notes,
 )
 from .session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
 
 Preview = dict[str, Doc]
 
@@ -107,9 +112,9 @@ def _rank_after(s: Session, project: str, after: str | None) -> float:
             if d["key"] == after:
                 nxt = docs[i + 1]["rank"] if i + 1 < len(docs) else d["rank"] + 2
                 return (float(d["rank"]) + float(nxt)) / 2
-    # The bottom: one past the highest rank (no sort needed).
-    ranks = [float(d.get("rank") or 0) for d in s.storage.cards(project)]
-    return max(ranks) + 1 if ranks else 1.0
+    # The bottom: one past the highest rank (kept by the storage: no card is read).
+    top = s.storage.top_rank(project)
+    return top + 1 if top is not None else 1.0
 
 
 # ---------------------------------------------------------------------------- edit

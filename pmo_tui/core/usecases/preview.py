@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from ..errors import UseCaseError
 from ..model import Doc
@@ -29,6 +28,10 @@ from .cards import (
 )
 from .records import card_field_changes, column, refuse_archived
 from .session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Card = Doc | str  # a card record as the caller sees it, or its key text
 

@@ -9,7 +9,7 @@ from ..change import Patch
 from ..chars import quote as _short
 from ..errors import UseCaseError
 from ..model import Column, Doc, Project, TimeEntry
-from ..reports.wip import over_wip, wip_count
+from ..reports.wip import over_wip
 from .session import Session
 
 # Fields whose change is an "edited" event; points/estimate are "estimated".
@@ -110,7 +110,7 @@ def wip_notes(s: Session, project: Project, column_id: str) -> list[str]:
     col = project.column(column_id)
     if col is None or col.wip is None:
         return []
-    count = wip_count(s.storage.cards(project.key), column_id)
+    count = s.storage.open_count(project.key, column_id)  # (counted as wip_count does)
     if over_wip(count, col.wip):
         return [f"WIP limit exceeded in {col.name}: {count} cards, limit {col.wip}"]
     return []

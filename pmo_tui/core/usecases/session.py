@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from .. import parse
 from ..chars import quote as _short
 from ..errors import UseCaseError
 from ..model import Doc, Project, Sprint, TimeEntry, card_number, iso, parse_iso, utcnow
 from ..storage.base import Storage
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Session:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
 
 from .. import calendar
 from ..change import Change, Patch
@@ -40,6 +39,10 @@ from ..reports import sprints as figures
 from . import validate
 from .records import refuse_archived, set_card_fields, update_row
 from .session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 WorkDays = Iterable[int]
 DEFAULT_LENGTH_DAYS = 14  # two weeks

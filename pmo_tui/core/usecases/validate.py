@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 from .. import parse
 from ..chars import is_control as _bad
 from ..chars import quote as _short
 from ..errors import UseCaseError
 from ..model import PRIORITIES, Doc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_TITLE = 1000
 MAX_TEXT = 100_000

@@ -28,11 +28,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
-
-import orjson
+from json import JSONDecodeError  # (orjson's is a subclass)
 
 from .layout import Chunk, Tables, dumps, loads
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
 
 Doc = dict[str, Any]
 NAME = "_index"  # the table's name in the file
@@ -214,7 +218,7 @@ def _stored(tables: Tables) -> EntriesIndex | None:
         return None
     try:
         doc = loads(raw)
-    except orjson.JSONDecodeError:
+    except JSONDecodeError:
         return None
     if not isinstance(doc, dict) or set(doc) != {"1"}:
         return None

@@ -23,9 +23,14 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from itertools import chain, repeat
-from typing import Any
 
 from ...model import PRIORITIES, ROLES, SPRINT_STATES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
 
 Doc = dict[str, Any]
 

@@ -14,16 +14,15 @@ CLI turns it into exit code 3.
 
 from __future__ import annotations
 
+import _thread as threading  # RLock, get_ident: threading's own (its import ~0.5 ms)
 import contextlib
 import errno
 import fcntl
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
+from json import JSONDecodeError  # (orjson's is a subclass)
 from pathlib import Path
-
-import orjson
 
 from ...errors import StoreError, UseCaseError
 from ...model import DEFAULT_COLUMNS, SCHEMA_VERSION, Doc, Project, iso, utcnow
@@ -177,8 +176,8 @@ class Store:
     def card_doc_id(self, key: str) -> str | None:
         """TinyDB document id of a card, by key, from an index kept with the data."""
         found = self._find_unparsed_card(key)
-        if found is not None:
-            return found[0]
+        if found is not True:
+            return found[0] if found else None
         cards = self.read()["cards"]
         index = self._index
         if index is None or index[0] is not cards:
@@ -187,19 +186,49 @@ class Store:
         return index[1].get(key)
 
     def card(self, key: str) -> Doc | None:
-        found = self._find_unparsed_card(key)
-        if found is not None:
-            return found[1]
-        doc_id = self.card_doc_id(key)
-        return None if doc_id is None else self.read()["cards"].get(doc_id)
+        found = self.find_card(key)
+        return None if found is None else found[1]
 
-    def _find_unparsed_card(self, key: str) -> tuple[str, Doc] | None:
-        """A card looked up in the cards table's bytes while that table is unparsed (a
-        timer command needs one card, not all of them).  None: parse and use the index."""
-        data = self.read()
-        if not data.is_raw("cards"):
+    def find_card(self, key: str) -> tuple[str, Doc] | None:
+        """(document id, card) by key, or None."""
+        found = self._find_unparsed_card(key)
+        if found is not True:
+            return found or None
+        doc_id = self.card_doc_id(key)
+        if doc_id is None:
             return None
-        return data.find_raw("cards", "key", key)
+        doc = self.read()["cards"].get(doc_id)
+        return None if doc is None else (doc_id, doc)
+
+    def _find_unparsed_card(self, key: str) -> tuple[str, Doc] | bool:
+        """A card looked up in the cards table's bytes while that table is unparsed (a
+        timer command needs one card, not all of them): False if surely absent.  True:
+        not sure, parse and use the index."""
+        return self.find_unparsed("cards", "key", key)
+
+    def find_unparsed(self, table: str, field: str, value: str | int) -> tuple[str, Doc] | bool:
+        """(document id, document) by a field pmo writes first, found in a table's bytes
+        while it is unparsed; False if surely absent; True if not sure (parse it)."""
+        data = self.read()
+        if not data.is_raw(table):
+            return True
+        return data.lookup_raw(table, field, value)
+
+    def card_summary(self) -> layout.CardSummary | None:
+        """Highest ranks and open cards per column, kept while the cards are unparsed
+        (see layout.CardSummary); None: count them from the cards."""
+        data = self.read()
+        # (only while the cards' bytes match their checksum: else they are parsed now)
+        return data.summary if data.is_raw("cards") and data.usable_raw("cards") else None
+
+    def has_doc_id(self, table: str, doc_id: str) -> bool:
+        """True if ``table`` has a document under ``doc_id`` (without parsing it if it can)."""
+        data = self.read()
+        if data.is_raw(table):
+            found = data.doc_raw(table, doc_id)
+            if found is not True:
+                return found is not False
+        return doc_id in data[table]
 
     def _refresh(self) -> None:
         try:
@@ -272,7 +301,7 @@ class Store:
             return lazy
         try:
             data = loads(raw)
-        except orjson.JSONDecodeError:
+        except JSONDecodeError:
             raise StoreError(path, "not valid JSON: truncated or corrupt") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise StoreError(path, "not a pmo data file (not a table document)")
@@ -419,13 +448,18 @@ class Store:
     def insert(self, table: str, doc: Doc, doc_id: str | None = None) -> str:
         """Insert a document (under ``doc_id`` if given); returns its TinyDB id."""
         work = self._work
-        if doc_id is None and work is not None and work.can_append_raw(table):
-            # An unparsed table (the history): append without parsing it.
+        # An unparsed table (the history, a card, a time entry): append without parsing it,
+        # under the next id or a given one that is surely free.
+        if (
+            work is not None
+            and work.can_append_raw(table)
+            and (doc_id is None or (doc_id.isdigit() and work.doc_raw(table, doc_id) is False))
+        ):
             self._require_tx()
             self._dirty = True
-            if table == entries_index.ENTRIES:
-                self._index_changing(str(work.next_ids[table]), None, doc)
-            return work.append_raw(table, doc)
+            new_id = doc_id if doc_id is not None else str(work.next_ids[table])
+            self._raw_changed(table, new_id, None, doc)
+            return work.append_raw(table, doc, doc_id)
         rows = self._table(table)
         if doc_id is None:
             doc_id = self.reserve_id(table)
@@ -446,6 +480,9 @@ class Store:
         work = self._work
         self._require_tx()
         assert work is not None
+        raw_id = self._reserve_raw_id(work, table)
+        if raw_id is not None:
+            return raw_id
         rows = self._table(table)
         n = work.next_ids.get(table)
         if n is None:
@@ -462,6 +499,9 @@ class Store:
             work.next_ids[table] = max(work.next_ids[table], int(doc_id) + 1)
 
     def update(self, table: str, doc_id: str, fields: Doc) -> Doc:
+        patched = self._patch_raw(table, doc_id, fields)
+        if patched is not None:
+            return patched
         rows = self._table(table)
         doc = dict(rows[doc_id])
         doc.update(fields)
@@ -471,12 +511,69 @@ class Store:
         return doc
 
     def remove(self, table: str, doc_id: str) -> Doc | None:
+        work = self._work
+        if work is not None and work.is_raw(table) and work.can_patch_raw(table):
+            self._require_tx()
+            old = work.doc_raw(table, doc_id)
+            if old is False:
+                return None
+            if old is not True:
+                self._raw_changed(table, doc_id, old, None)
+                work.patch_raw(table, doc_id, old, None)
+                self._dirty = True
+                return old
         rows = self._table(table)
         if table == "cards":
             self._index = None
         if table == entries_index.ENTRIES and doc_id in rows:
             self._index_changing(doc_id, rows[doc_id], None)
         return rows.pop(doc_id, None)
+
+    # ------------------------------------------------- writes to unparsed tables (patches)
+    def _patch_raw(self, table: str, doc_id: str, fields: Doc) -> Doc | None:
+        """Change one document of a table still unparsed in this transaction by recording
+        a patch that is spliced into its bytes when written (layout.Tables.patch_raw): a
+        one-card change never parses ten thousand cards.  None: not possible here (the
+        table is parsed, its bytes do not match their checksum, the document cannot be
+        found in them for sure); the caller parses the table instead."""
+        work = self._work
+        if work is None or not work.is_raw(table) or not work.can_patch_raw(table):
+            return None
+        self._require_tx()
+        old = work.doc_raw(table, doc_id)
+        if old is True or old is False:
+            return None  # (absent: the parsed path raises KeyError as before)
+        doc = dict(old)
+        doc.update(fields)
+        self._raw_changed(table, doc_id, old, doc)
+        work.patch_raw(table, doc_id, old, doc)
+        self._dirty = True
+        return doc
+
+    def _raw_changed(self, table: str, doc_id: str, old: Doc | None, new: Doc | None) -> None:
+        """Called before a document of a table still unparsed changes from ``old`` to
+        ``new`` (None: absent) by a raw append or patch: the one place where data derived
+        document by document (an index of the time entries) follows those writes, as it
+        follows insert/update/remove on parsed tables."""
+        if table == entries_index.ENTRIES:
+            self._index_changing(doc_id, old, new)
+
+    def _reserve_raw_id(self, work: Tables, table: str) -> str | None:
+        """reserve_id for a table still unparsed: the counter from meta, past any id that
+        is (or may be) taken.  None if that cannot be told without parsing."""
+        if not work.is_raw(table) or not work.can_append_raw(table):
+            return None
+        n = work.next_ids[table]
+        for _ in range(100):
+            found = work.doc_raw(table, str(n))
+            if found is True:
+                return None
+            if found is False:
+                work.next_ids[table] = n + 1
+                self._dirty = True  # (the counter is kept in the file)
+                return str(n)
+            n += 1
+        return None
 
     def _index_changing(self, doc_id: str, old: Doc | None, new: Doc | None) -> None:
         """Keep the time entries' index (index.py) of the working copy: called before a
@@ -696,7 +793,8 @@ def write_status_file(store: Store, data: Tables) -> None:
     if store.signature is None:
         return
     running = None
-    if data.entries_index is None and store.prev_signature is not None:
+    entries_changed = "time_entries" in data.changed  # (patched or appended unparsed)
+    if data.entries_index is None and not entries_changed and store.prev_signature is not None:
         # No entry was read or changed (a change keeps the index): carry the running timers
         # over from the status file instead of reading the index (1-2 ms at 10k cards).
         running = status_file.read_running(store.path, store.prev_signature)

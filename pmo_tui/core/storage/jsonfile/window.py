@@ -34,12 +34,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from json import JSONDecodeError  # (orjson's is a subclass)
 
-import orjson
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .layout import Tables
+else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
+    Any = object
 
 Doc = dict[str, Any]
 
@@ -60,11 +63,14 @@ def count_parsed(table: dict[str, Doc]) -> int | None:
 
 def count_raw(tables: Tables, name: str) -> int | None:
     """The count of a raw table written from its bytes (plus the documents appended to it,
-    whose ids are pmo's counter), or None when its bytes had none."""
+    whose ids are pmo's counter, less those a patch removed), or None when its bytes had
+    none."""
     known = tables.doc_counts.get(name)
     if known is None:
         return None
-    return known + len(tables.appends.get(name, ()))
+    # (documents removed by a patch are left out of the bytes written: layout.patch_raw)
+    removed = sum(1 for doc in tables.patches.get(name, {}).values() if doc is None)
+    return known - removed + len(tables.appends.get(name, ()))
 
 
 def recorded_counts(value: Any, crcs: dict[str, int]) -> dict[str, int]:
@@ -85,16 +91,30 @@ def recorded_counts(value: Any, crcs: dict[str, int]) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ the reader
+def _dumps(value: Any) -> bytes:
+    """The bytes orjson writes, from layout.dumps (which leaves orjson unimported where the
+    standard library writes the same); layout imports this module, hence not at the top."""
+    from .layout import dumps
+
+    return dumps(value)
+
+
+def _loads(raw: bytes) -> Any:
+    from .layout import loads
+
+    return loads(raw)
+
+
 def _needles(values: Iterable[Any]) -> list[bytes] | None:
     """Every way orjson writes a value that equals (Python ``==``) one of ``values``."""
     out: set[bytes] = set()
     for v in values:
         if isinstance(v, str):
-            out.add(orjson.dumps(v))
+            out.add(_dumps(v))
         elif type(v) is int:
-            out.add(orjson.dumps(v))
+            out.add(_dumps(v))
             if abs(v) < 2**53:
-                out.add(orjson.dumps(float(v)))  # 200.0 == 200
+                out.add(_dumps(float(v)))  # 200.0 == 200
             if v in (0, 1):
                 out.add(b"true" if v else b"false")  # True == 1
         else:
@@ -149,6 +169,7 @@ def docs_where_any(
     if (
         name not in tables.raw
         or tables.appends.get(name)
+        or tables.patches.get(name)  # (documents changed in memory: not in the bytes)
         or name not in tables.spans
         or name not in tables.doc_counts
     ):
@@ -163,7 +184,7 @@ def docs_where_any(
         if needles is None:
             return None
         if needles:
-            by_needles.setdefault(tuple(needles), []).append(orjson.dumps(field) + b":")
+            by_needles.setdefault(tuple(needles), []).append(_dumps(field) + b":")
     patterns: list[tuple[re.Pattern[bytes], list[bytes] | None]] = []
     for needles_key, prefixes in by_needles.items():
         trie = b"(?:" + _trie(list(needles_key)) + b")(?=[,}])"
@@ -207,8 +228,8 @@ def docs_where_any(
     if not bodies:
         return []
     try:
-        docs = orjson.loads(b"[" + b",".join(bodies) + b"]")
-    except orjson.JSONDecodeError:
+        docs = _loads(b"[" + b",".join(bodies) + b"]")
+    except JSONDecodeError:
         return None
     if not all(type(d) is dict for d in docs):
         return None

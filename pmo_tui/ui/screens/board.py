@@ -336,7 +336,7 @@ class BoardScreen(FilterBar, Screen[None]):
         self.view = by_col
         self._place_cursor()
         self._show_columns(views)
-        running = board.running()
+        running = self.pmo.running_timer()
         timer_card = running.card if running else None
         for i, (col, view) in enumerate(zip(self.columns, views, strict=True)):
             cards = by_col.get(col.id, [])

@@ -129,7 +129,7 @@ class CardDetailScreen(Screen[None]):
         session, key = self.pmo.board.session, self.key
 
         def read() -> None:
-            found: Doc | BaseException | None
+            found: Doc | Exception | None
             try:
                 found = card_detail(session, key)
             except UseCaseError:
@@ -141,9 +141,9 @@ class CardDetailScreen(Screen[None]):
 
         self.run_worker(read, thread=True, group="card-detail", exit_on_error=False)
 
-    def _done(self, generation: int, found: Doc | BaseException | None) -> None:
+    def _done(self, generation: int, found: Doc | Exception | None) -> None:
         self._reading = False
-        if isinstance(found, BaseException):
+        if isinstance(found, Exception):
             self.app._handle_exception(found)
             return
         if self._found is None or generation >= self._found[0]:

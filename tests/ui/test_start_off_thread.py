@@ -95,3 +95,25 @@ async def test_pmo_tcss_is_parsed_once_before_the_first_frame(
         await pilot.pause()
         assert len(parses) == 2
         assert app.screen.styles.background != background
+
+
+async def test_the_card_detail_reads_time_and_history_on_a_worker(
+    demo_db: Path, make_app: Callable[..., PmoApp], parsed: list[tuple[str, bool]]
+) -> None:
+    from pmo_tui.ui.screens.card_detail import CardDetailScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, CardDetailScreen)
+        await wait_for(pilot, lambda: screen._found is not None, what="the worker's read")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "History" in text and "reading…" not in text
+        assert "created" in text.split("History", 1)[1]  # the card's first event
+    tables = {name for name, _ in parsed}
+    on_ui = {name for name, ui in parsed if ui}
+    assert "events" in tables
+    assert not on_ui & HISTORY, f"parsed on the UI thread: {sorted(on_ui & HISTORY)}"

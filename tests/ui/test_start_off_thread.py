@@ -117,3 +117,22 @@ async def test_the_card_detail_reads_time_and_history_on_a_worker(
     on_ui = {name for name, ui in parsed if ui}
     assert "events" in tables
     assert not on_ui & HISTORY, f"parsed on the UI thread: {sorted(on_ui & HISTORY)}"
+
+
+async def test_a_resize_still_re_lays_and_redraws_the_board(
+    small: Any, make_app: Callable[..., PmoApp]
+) -> None:
+    from pmo_tui.ui.screens.board import ColumnView
+
+    app = make_app(small.path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        wide = [v.styles.width for v in app.screen.query(ColumnView)]
+        before = screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        narrow = [v.styles.width for v in app.screen.query(ColumnView)]
+        assert narrow != wide
+        after = screen_text(app)
+        assert len(after.splitlines()[0]) < len(before.splitlines()[0])
+        assert "PMO-1" in after and "PMO-7" in after  # every column's cards still drawn

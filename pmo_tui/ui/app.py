@@ -327,6 +327,12 @@ class PmoApp(App[None]):
             return
         self.data_changed.publish(DataChanged(focus, project_switched))
 
+    @property
+    def generation(self) -> int:
+        """Bumped whenever the data the app shows changes: what off-thread lookups (my
+        timer, a card's history) are kept for."""
+        return self.store.generation
+
     # -------------------------------------------------------- my running timer
     def running_timer(self) -> TimeEntry | None:
         """My running timer (the header, the board's ⏱, the backlog), as last looked up.

@@ -42,7 +42,7 @@ async def detail_text(pilot: Any, app: PmoApp) -> str:
     def read() -> bool:
         screen.card()  # asks for a read if the data changed since
         found = screen._found
-        return found is not None and found[0] == app.store.generation and not screen._reading
+        return found is not None and found[0] == app.generation and not screen._reading
 
     await wait_for(pilot, read, what="the card's time and history")
     await pilot.pause()  # and drawn

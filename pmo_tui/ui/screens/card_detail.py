@@ -109,7 +109,7 @@ class CardDetailScreen(Screen[None]):
         """
         shown = next((d for d in self.pmo.view_cards() if d.get("key") == self.key), None)
         found = self._found
-        if found is None or found[0] != self.pmo.store.generation:
+        if found is None or found[0] != self.pmo.generation:
             self._read()
         if found is None:
             return None if shown is None else card_doc_to_json(shown, 0) | {"spent": None}
@@ -125,7 +125,7 @@ class CardDetailScreen(Screen[None]):
         if self._reading:
             return
         self._reading = True
-        generation = self.pmo.store.generation  # first: newer data is read again
+        generation = self.pmo.generation  # first: newer data is read again
         session, key = self.pmo.board.session, self.key
 
         def read() -> None:

@@ -136,3 +136,24 @@ async def test_a_resize_still_re_lays_and_redraws_the_board(
         after = screen_text(app)
         assert len(after.splitlines()[0]) < len(before.splitlines()[0])
         assert "PMO-1" in after and "PMO-7" in after  # every column's cards still drawn
+
+
+async def test_the_sprint_screen_reads_scope_change_on_a_worker(
+    demo_db: Path, make_app: Callable[..., PmoApp], parsed: list[tuple[str, bool]]
+) -> None:
+    from pmo_tui.ui.screens.sprint import SprintScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        screen = app.screen
+        assert isinstance(screen, SprintScreen)
+        await wait_for(pilot, lambda: screen.summary is not None, what="the active sprint's")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Sprint 3  active" in text and "reading…" not in text
+    tables = {name for name, _ in parsed}
+    on_ui = {name for name, ui in parsed if ui}
+    assert "events" in tables
+    assert not on_ui & HISTORY, f"parsed on the UI thread: {sorted(on_ui & HISTORY)}"

@@ -27,7 +27,8 @@ def shown(value: Any) -> str:
 
 
 def _safe_lines(text: str) -> str:
-    if text.isprintable():
+    # (a table of 10,000 lines: one check of the whole text, not one per line)
+    if text.isprintable() or text.replace("\n", " ").isprintable():
         return text
     return "\n".join(display(line) for line in text.split("\n"))
 
@@ -99,7 +100,10 @@ def format_table(
     terminal cells: the title (then the tags) takes what the other columns leave, cut by
     display width (a wide character takes two cells), never less than 20 cells.  A due
     date before today on a card not done is marked with ``!``; this year's dates show as
-    MM-DD."""
+    MM-DD.
+
+    Built column by column (10,000 cards at a time): a column of ASCII text, nearly every
+    one, is measured and fitted with C-level string methods, not a call per cell."""
     if not docs:
         return "no cards"
     from datetime import datetime
@@ -107,44 +111,167 @@ def format_table(
     from ..core import parse
 
     today = datetime.now().astimezone().date().isoformat()
-    rows = []
-    for d in docs:
-        key = shown(d.get("key", ""))
-        status = d.get("status", "")
-        tags = " ".join("#" + shown(t) for t in d.get("tags") or [])
-        minutes = spent.get(str(d.get("key")))
-        priority = str(d.get("priority") or "none")
-        due = shown(d.get("due") or "")
-        late = bool(due) and due < today and not d.get("done")
-        if due[:5] == today[:5]:  # this year's dates as MM-DD: five cells for the title
-            due = due[5:]
-        due += "!" if late else ""
-        rows.append(
-            (
-                key,
-                shown(columns.get(status, status) if isinstance(status, str) else status),
-                "" if d.get("points") is None else shown(d["points"]),
-                parse.format_duration(minutes) if minutes else "",
-                shown(d.get("assignee") or ""),
-                PRIORITY_SHORT.get(priority, shown(priority)),
-                due,
-                shown(d.get("title", "")) + ("  (archived)" if d.get("archived") else ""),
-                tags,
-            )
-        )
-    head = ("KEY", "STATUS", "PTS", "SPENT", "WHO", "PRI", "DUE", "TITLE", "TAGS")
-    fixed = 7
-    widths = [min(max(width(r[i]) for r in [head, *rows]), 24) for i in range(fixed)]
-    room = max(MIN_TITLE, cols - sum(widths) - 2 * fixed - 1)
-    lines = []
-    for r in [head, *rows]:
-        cells = [pad(clip(r[i], widths[i]), widths[i]) for i in range(fixed)]
-        title = clip(r[7], room)
-        rest = room - width(title) - 2
-        if r[8] and rest >= 4:
-            title += "  " + clip(r[8], rest)
-        lines.append("  ".join([*cells, title]).rstrip())
-    return "\n".join(lines)
+    year = today[:5]
+    fields, whole = _fields(docs)
+    key, status, pts, who, pri, due, done, title, archived, tag = fields
+    # one list per column, the heading first; a stored value at a time only where it
+    # is not plain printable text (see _shown_all)
+    keys = ["KEY", *_shown_all(list(key))]
+    names = {s: shown(columns.get(s, s)) for s in {s for s in status if isinstance(s, str)}}
+    statuses = ["STATUS", *[names[s] if isinstance(s, str) else shown(s) for s in status]]
+    points = ["PTS"]
+    points += ["" if p is None else str(p) if p.__class__ is int else shown(p) for p in pts]
+    if whole:
+        minutes = [spent.get(k if k.__class__ is str else str(k)) for k in key]
+    else:  # (a card without a key: its minutes are those of "None", as always)
+        minutes = [spent.get(str(d.get("key"))) for d in docs]
+    durations = {m: parse.format_duration(m) for m in set(minutes) if m}  # (int() of m)
+    spents = ["SPENT", *[durations[m] if m else "" for m in minutes]]
+    whos = ["WHO", *_shown_all([a or "" for a in who])]
+    pris = ["PRI"]
+    pris += [
+        PRIORITY_SHORT[p] if p in PRIORITY_SHORT else shown(p)
+        for p in [str(p or "none") for p in pri]
+    ]
+    dues = ["DUE"]
+    for day, ended in zip(_shown_all([d or "" for d in due]), done, strict=True):
+        if day:
+            late = day < today and not ended
+            if day[:5] == year:  # this year's dates as MM-DD: five cells for the title
+                day = day[5:]
+            dues.append(day + "!" if late else day)
+        else:
+            dues.append(day)
+    titles = ["TITLE"]
+    titles += [
+        t + "  (archived)" if a else t
+        for t, a in zip(_shown_all(list(title)), archived, strict=True)
+    ]
+    tags = ["TAGS", *[_tags(t) if t else "" for t in tag]]
+    fixed = [keys, statuses, points, spents, whos, pris, dues]
+    cells, spec, used = [], [], 0
+    for column in fixed:
+        plain = "".join(column).isascii()
+        widest = max(map(len, column)) if plain else max(map(width, column))
+        cells_wide = min(widest, 24)
+        used += cells_wide
+        if plain and widest <= cells_wide:  # padded by the line's format, nothing cut
+            cells.append(column)
+            spec.append(f"{{:<{cells_wide}}}")
+        else:
+            cells.append(_fitted(column, cells_wide))
+            spec.append("{}")
+    room = max(MIN_TITLE, cols - used - 2 * len(fixed) - 1)
+    line = "  ".join([*spec, "{}"]).format
+    rest = _titles(titles, tags, room)
+    return "\n".join([line(*r).rstrip() for r in zip(*cells, rest, strict=True)])
+
+
+_FIELDS = (
+    "key",
+    "status",
+    "points",
+    "assignee",
+    "priority",
+    "due",
+    "done",
+    "title",
+    "archived",
+    "tags",
+)
+
+
+def _fields(docs: list[Doc]) -> tuple[list[tuple[Any, ...]], bool]:
+    """The fields `ls` shows, one tuple per field over ``docs``, and whether every card
+    has them all (a card pmo wrote does: they are taken in C).  A missing key, status or
+    title reads as "", any other field as None."""
+    from operator import itemgetter  # (loaded already: collections imports it)
+
+    try:
+        return list(zip(*map(itemgetter(*_FIELDS), docs), strict=True)), True
+    except KeyError:  # a card written by hand or another tool
+        text = ("key", "status", "title")
+        return [tuple([d.get(f, "" if f in text else None) for d in docs]) for f in _FIELDS], False
+
+
+def _shown_all(values: list[Any]) -> list[str]:
+    """``[shown(v) for v in values]``: the list itself when all is printable text (one
+    check of the joined text: nearly always)."""
+    try:
+        if "".join(values).isprintable():
+            return values
+    except TypeError:  # not all text
+        pass
+    return [shown(v) for v in values]
+
+
+def _tags(values: Any) -> str:
+    """The tags as ``#a #b``."""
+    try:
+        if "".join(values).isprintable():
+            return "#" + " #".join(values)
+    except TypeError:
+        pass
+    return " ".join(["#" + shown(t) for t in values])
+
+
+def _fitted(column: list[str], cells: int) -> list[str]:
+    """Each text cut to ``cells`` (ellipsis when cut) and padded to exactly ``cells``
+    (``pad(clip(text, cells), cells)``)."""
+    if "".join(column).isascii():
+        cut = max(0, cells - 1)
+        return [t.ljust(cells) if len(t) <= cells else t[:cut] + "…" for t in column]
+    return [_fit(t, cells)[0].ljust(cells) if t.isascii() else _pad_fit(t, cells) for t in column]
+
+
+def _pad_fit(text: str, cells: int) -> str:
+    fit, used = _fit(text, cells)
+    return fit + " " * max(0, cells - used)
+
+
+def _fit(text: str, cells: int) -> tuple[str, int]:
+    """``clip(text, cells)`` and its width, measuring the text once."""
+    if text.isascii():
+        if len(text) <= cells:
+            return text, len(text)
+        return text[: max(0, cells - 1)] + "…", max(0, cells - 1) + 1
+    import unicodedata
+
+    widths = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text]
+    total = sum(widths)
+    if total <= cells:
+        return text, total
+    used = n = 0
+    for w in widths:
+        if used + w > cells - 1:
+            break
+        used += w
+        n += 1
+    return text[:n] + "…", used + 1
+
+
+def _titles(titles: list[str], tags: list[str], room: int) -> list[str]:
+    """Each title cut to ``room`` cells, with its tags in what is left (>= 4 cells)."""
+    if not ("".join(titles) + "".join(tags)).isascii():
+        return [_title_and_tags(t, g, room) for t, g in zip(titles, tags, strict=True)]
+    out = []
+    for title, tag in zip(titles, tags, strict=True):  # ASCII: one cell a character
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+        rest = room - len(title) - 2
+        if tag and rest >= 4:
+            title += "  " + (tag if len(tag) <= rest else tag[: rest - 1] + "…")
+        out.append(title)
+    return out
+
+
+def _title_and_tags(title: str, tags: str, room: int) -> str:
+    """The title cut to ``room`` cells, and the tags after it in what is left (>= 4)."""
+    title, used = _fit(title, room)
+    rest = room - used - 2
+    if tags and rest >= 4:
+        return title + "  " + _fit(tags, rest)[0]
+    return title
 
 
 def _when(value: Any) -> str:

@@ -471,3 +471,22 @@ def test_latest_end_is_rounded_up_and_an_unreadable_end_blocks_the_shortcut() ->
     assert index == EntriesIndex.from_entries(
         {**rows, "3": dict(rows["3"], end="2026-03-02T09:10:00Z")}
     )
+
+
+def test_show_reads_one_cards_entries_and_history_without_parsing_them(
+    big: Path,
+    parsed: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`pmo show` lists one card's time and history: found in the unparsed bytes, the same
+    records a full parse gives."""
+    assert _pmo("show", "PMO-5", "--json") == 0
+    fast = capsys.readouterr().out
+    assert "time_entries" not in parsed and "events" not in parsed
+    assert '"time_entries": [\n    {' in fast  # (this card has entries)
+    # The same command with every table parsed first (the slow, obviously right way).
+    monkeypatch.setattr(layout.Tables, "is_raw", lambda self, name: False)
+    assert _pmo("show", "PMO-5", "--json") == 0
+    assert "events" in parsed
+    assert capsys.readouterr().out == fast

@@ -33,9 +33,19 @@ from pmo_tui.ui.screens.card_detail import CardDetailScreen
 MakeApp = Callable[..., PmoApp]
 
 
-def detail_text(app: PmoApp) -> str:
+async def detail_text(pilot: Any, app: PmoApp) -> str:
+    """The detail as drawn once the worker has read the card's time and history (for the
+    data as it is now)."""
     screen = app.screen
     assert isinstance(screen, CardDetailScreen), screen
+
+    def read() -> bool:
+        screen.card()  # asks for a read if the data changed since
+        found = screen._found
+        return found is not None and found[0] == app.generation and not screen._reading
+
+    await wait_for(pilot, read, what="the card's time and history")
+    await pilot.pause()  # and drawn
     doc = screen.card()
     assert doc is not None
     return screen.render_card(doc).plain
@@ -69,7 +79,7 @@ async def test_enter_opens_the_card_as_a_person_reads_it(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CardDetailScreen)
-        text = detail_text(app)
+        text = await detail_text(pilot, app)
         lines = text.splitlines()
         assert lines[0] == "PMO-1  Write the login page"
         for line in (
@@ -117,7 +127,7 @@ async def test_e_edits_from_the_detail_and_comes_back(small: SmallBoard, make_ap
         await settle(pilot)
         assert isinstance(app.screen, CardDetailScreen)
         assert card_in_file(small.path, "PMO-2")["title"] == "Crash fixed"
-        text = detail_text(app)
+        text = await detail_text(pilot, app)
         assert text.startswith("PMO-2  Crash fixed")
         assert "title: Crash fixed" in text  # the history line, as a person writes it
         assert "Crash fixed" in screen_text(app)
@@ -132,13 +142,13 @@ async def test_t_starts_and_stops_the_cards_timer(
         await settle(pilot)
         running = [e for e in tables(small.path)["time_entries"].values() if not e.get("end")]
         assert [(e["card"], e["user"]) for e in running] == [("PMO-1", USER)]
-        assert "running" in detail_text(app)
+        assert "running" in await detail_text(pilot, app)
         clock.advance(minutes=25)
         await pilot.press("t")
         await settle(pilot)
         entries = list(tables(small.path)["time_entries"].values())
         assert len(entries) == 1 and entries[0]["end"]
-        text = detail_text(app)
+        text = await detail_text(pilot, app)
         assert "running" not in text and "spent     25m" in text
         assert isinstance(app.screen, CardDetailScreen)
         assert notes(app)
@@ -160,7 +170,7 @@ async def test_hostile_text_is_shown_literally(
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await pilot.press("enter")
         await pilot.pause()
-        text = detail_text(app)
+        text = await detail_text(pilot, app)
         assert "[bold red]x[/] [31mred" in text.splitlines()[0]
         assert "[bold red]x[/] \\x1b[31mred\\u202e" in text
         assert "\x1b" not in text and "\u202e" not in text
@@ -179,4 +189,7 @@ async def test_the_detail_redraws_when_a_teammate_changes_the_card(
         await pmo_cli_async(small.path, "edit", "PMO-1", "--title", "Renamed by bob")
         await wait_for(pilot, lambda: "Renamed by bob" in screen_text(app), what="bob's title")
         assert isinstance(app.screen, CardDetailScreen)
-        assert "bob  title: Renamed by bob" in screen_text(app)
+        # The history line follows once the worker has read the history again.
+        await wait_for(
+            pilot, lambda: "bob  title: Renamed by bob" in screen_text(app), what="history"
+        )

@@ -58,12 +58,25 @@ def list_text(app: PmoApp) -> str:
     return str(sprint_screen(app).query_one(SprintList).content)
 
 
-def detail_text(app: PmoApp) -> str:
+def detail_now(app: PmoApp) -> str:
     screen = sprint_screen(app)
     return "\n".join(
         str(screen.query_one(f"#{name}", Static).content)
         for name in ("sprint-title", "sprint-facts", "sprint-bar", "sprint-scope", "sprint-report")
     )
+
+
+async def detail_text(pilot: Any, app: PmoApp) -> str:
+    """The chosen sprint's details once a worker has read its summary (a started sprint's
+    scope change is read off the UI thread)."""
+    screen = sprint_screen(app)
+    await wait_for(
+        pilot,
+        lambda: not screen._reading and (screen.chosen is None or screen.summary is not None),
+        what="the sprint's summary",
+    )
+    await pilot.pause()
+    return detail_now(app)
 
 
 async def open_sprints(pilot: Any) -> SprintScreen:
@@ -149,8 +162,8 @@ async def close_with(pilot: Any, where: str) -> CloseSprintScreen:
     return modal
 
 
-def assert_report_shown(app: PmoApp, where: str) -> None:
-    shown = detail_text(app)
+async def assert_report_shown(pilot: Any, app: PmoApp, where: str) -> None:
+    shown = await detail_text(pilot, app)
     assert "Sprint 1  closed" in shown
     assert f"(open cards went to {where})" in shown
     for line in (
@@ -177,7 +190,7 @@ async def test_new_sprint_untouched_form_is_valid(small: SmallBoard, make_app: M
     async with run(app) as pilot:
         screen = await open_sprints(pilot)
         assert "No sprints yet" in list_text(app)
-        assert "Plan one with n" in detail_text(app)
+        assert "Plan one with n" in await detail_text(pilot, app)
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -345,9 +358,9 @@ async def test_start_then_a_second_start_is_refused_with_the_reason(
         assert [c["key"] for c in stored["commitment"]] == ["PMO-1", "PMO-2", "PMO-3", "PMO-4"]
         assert "Started Sprint 1 (u undoes)" in notes(app)
         assert "▶ Sprint 1  active" in list_text(app)
-        assert "Capacity  12 pt, committed 13 pt" in detail_text(app)
-        assert "over capacity by 1 pt" in detail_text(app)
-        assert "No scope change since the start" in detail_text(app)
+        assert "Capacity  12 pt, committed 13 pt" in await detail_text(pilot, app)
+        assert "over capacity by 1 pt" in await detail_text(pilot, app)
+        assert "No scope change since the start" in await detail_text(pilot, app)
         await pilot.press("j")
         await pilot.press("S")
         await settle(pilot)
@@ -407,7 +420,7 @@ async def test_story_start_work_on_the_board_close_to_the_backlog_and_undo(
             ),
         )
         await settle(pilot)
-        assert "Scope     4 cards, 13 pt" in detail_text(app)
+        assert "Scope     4 cards, 13 pt" in await detail_text(pilot, app)
         await pilot.press("S")
         await settle(pilot)
         assert sprints_in_file(small.path)["Sprint 1"]["state"] == "active"
@@ -428,14 +441,14 @@ async def test_story_start_work_on_the_board_close_to_the_backlog_and_undo(
         assert cards["PMO-5"]["sprint"] == cards["PMO-1"]["sprint"]
         clock.advance(hours=1)
         await open_sprints(pilot)
-        shown = detail_text(app)
+        shown = await detail_text(pilot, app)
         assert "Progress" in shown and "5/14 pt 35%" in shown
         assert "+ added" in shown and "PMO-5 Add search" in shown
         assert "✓ PMO-1 Write the login page" in shown
         assert "· PMO-3 Plan the release" in shown
         await close_with(pilot, "backlog")
         assert_report_stored(small.path, "backlog")
-        assert_report_shown(app, "the backlog")
+        await assert_report_shown(pilot, app, "the backlog")
         cards = cards_by_key(small.path)
         assert [cards[k]["sprint"] for k in ("PMO-3", "PMO-4", "PMO-5")] == [None] * 3
         assert "3 open card(s) moved to the backlog" in notes(app)
@@ -448,7 +461,7 @@ async def test_story_start_work_on_the_board_close_to_the_backlog_and_undo(
         assert {cards[k]["sprint"] for k in ("PMO-3", "PMO-4", "PMO-5")} == {sprint["id"]}
         assert "▶ Sprint 1  active" in list_text(app)
         assert (
-            "Report" not in detail_text(app)
+            "Report" not in await detail_text(pilot, app)
             or not sprint_screen(app).query_one("#sprint-report").display
         )
 
@@ -464,14 +477,14 @@ async def test_close_carries_the_open_cards_to_the_next_sprint(
         assert modal.next_planned is not None and modal.next_planned.name == "Sprint 2"
         second = sprints_in_file(small.path)["Sprint 2"]["id"]
         assert_report_stored(small.path, second)
-        assert_report_shown(app, "Sprint 2")
+        await assert_report_shown(pilot, app, "Sprint 2")
         cards = cards_by_key(small.path)
         assert [cards[k]["sprint"] for k in ("PMO-3", "PMO-4", "PMO-5")] == [second] * 3
         assert [cards[k]["sprint"] for k in ("PMO-1", "PMO-2")] == [
             sprints_in_file(small.path)["Sprint 1"]["id"]
         ] * 2
         await pilot.press("j")
-        assert "Scope     3 cards, 9 pt" in detail_text(app)
+        assert "Scope     3 cards, 9 pt" in await detail_text(pilot, app)
 
 
 async def test_close_carries_the_open_cards_to_a_new_sprint_and_undo_removes_it(
@@ -487,7 +500,7 @@ async def test_close_carries_the_open_cards_to_a_new_sprint_and_undo_removes_it(
         assert made["state"] == "planned"
         assert made["capacity"] == 5  # the velocity: Sprint 1 completed 5 pt
         assert_report_stored(small.path, made["id"])
-        assert_report_shown(app, "Sprint 2")
+        await assert_report_shown(pilot, app, "Sprint 2")
         assert "○ Sprint 2  planned" in list_text(app)
         cards = cards_by_key(small.path)
         assert [cards[k]["sprint"] for k in ("PMO-3", "PMO-4", "PMO-5")] == [made["id"]] * 3
@@ -544,7 +557,7 @@ async def test_hostile_sprint_names_and_goals_are_shown_literally(
     async with run(app) as pilot:
         await open_sprints(pilot)
         assert "[bold red]Sprint[/] \\x1b[31mred" in list_text(app)
-        shown = detail_text(app)
+        shown = await detail_text(pilot, app)
         assert "[bold red]Sprint[/] \\x1b[31mred  planned" in shown
         assert "[link=http://x]click[/link] \\u202eevil" in shown
         text = screen_text(app)
@@ -570,7 +583,7 @@ async def test_another_process_writes_redraw_keeping_the_chosen_sprint(
         assert screen.chosen == chosen
         assert "Sprint 2" in text_of(app, "#sprint-title")
         await pmo_cli_async(small.path, "sprint", "edit", str(chosen), "--goal", "From the shell")
-        await wait_for(pilot, lambda: "From the shell" in detail_text(app), what="the goal")
+        await wait_for(pilot, lambda: "From the shell" in detail_now(app), what="the goal")
 
 
 async def test_keys_are_in_the_footer_and_the_help(small: SmallBoard, make_app: MakeApp) -> None:

@@ -221,7 +221,7 @@ class BacklogScreen(FilterBar, Screen[None]):
             open_keys = {str(d["key"]) for g in self._all_open() for d in g}
             self.selected &= open_keys
         self._place_cursor()
-        running = self.pmo.board.running()
+        running = self.pmo.running_timer()
         self.backlog_list.set_rows(
             rows,
             self.index.get(self.cursor_key or ""),
@@ -573,7 +573,7 @@ class BacklogScreen(FilterBar, Screen[None]):
             self._need_card()
             return
         key = str(card["key"])
-        running = self.pmo.board.running()
+        running = self.pmo.running_timer()
         said = (
             f"Stopped the timer on {key}"
             if running is not None and running.card == key

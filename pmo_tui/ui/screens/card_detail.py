@@ -6,6 +6,7 @@ Every stored string goes through ``display`` into ``rich.text.Text`` (never mark
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from textual.widgets import Static
 from ...core import parse
 from ...core.calendar import humanize
 from ...core.errors import UseCaseError
-from ...core.model import Doc, opt_iso
+from ...core.model import Doc, card_doc_to_json, opt_iso
 from ...core.reports.history import describe
 from ...core.reports.queries import card_detail
 from ...core.text import display
@@ -73,6 +74,10 @@ class CardDetailScreen(Screen[None]):
     def __init__(self, key: str) -> None:
         super().__init__()
         self.key = key
+        # The card with its time and history as a worker read them: (data generation,
+        # card_detail's record, or None if the card is gone).  None: not read yet.
+        self._found: tuple[int, Doc | None] | None = None
+        self._reading = False
 
     @property
     def pmo(self) -> PmoApp:
@@ -96,15 +101,55 @@ class CardDetailScreen(Screen[None]):
 
     # -------------------------------------------------------------------- data
     def card(self) -> Doc | None:
-        """The card as the app shows it: committed, with changes still being saved over."""
+        """The card as the app shows it: committed, with changes still being saved over.
+
+        Its time (spent, entries) and history come from scans of every time entry and
+        event of the file (~100 ms at 10k cards), so a worker reads them: until it is done
+        the fields are shown from the board's view and time and history say "reading".
+        """
         shown = next((d for d in self.pmo.view_cards() if d.get("key") == self.key), None)
-        try:
-            detail = card_detail(self.pmo.board.session, self.key)
-        except UseCaseError:
+        found = self._found
+        if found is None or found[0] != self.pmo.generation:
+            self._read()
+        if found is None:
+            return None if shown is None else card_doc_to_json(shown, 0) | {"spent": None}
+        if found[1] is None:
             return None
+        detail = dict(found[1])
         if shown is not None:
             detail.update({k: v for k, v in shown.items() if k in detail})
         return detail
+
+    def _read(self) -> None:
+        """Read the card's time and history on a worker; redraw when they are in."""
+        if self._reading:
+            return
+        self._reading = True
+        generation = self.pmo.generation  # first: newer data is read again
+        session, key = self.pmo.board.session, self.key
+
+        def read() -> None:
+            found: Doc | Exception | None
+            try:
+                found = card_detail(session, key)
+            except UseCaseError:
+                found = None
+            except Exception as exc:  # shown on the UI thread, as before
+                found = exc
+            with contextlib.suppress(Exception):  # the app has closed
+                self.app.call_from_thread(self._done, generation, found)
+
+        self.run_worker(read, thread=True, group="card-detail", exit_on_error=False)
+
+    def _done(self, generation: int, found: Doc | Exception | None) -> None:
+        self._reading = False
+        if isinstance(found, Exception):
+            self.app._handle_exception(found)
+            return
+        if self._found is None or generation >= self._found[0]:
+            self._found = (generation, found)
+        if self.is_mounted:
+            self.refresh_detail()
 
     def refresh_detail(self) -> None:
         bodies = self.query("#detail-body")
@@ -112,6 +157,9 @@ class CardDetailScreen(Screen[None]):
             return
         doc = self.card()
         body = bodies.first(Static)
+        if doc is None and self._found is None:
+            body.update(Text(f"{display(self.key)}: reading…"))
+            return
         if doc is None:
             body.update(Text(f"{display(self.key)} is gone (escape goes back)"))
             return
@@ -144,6 +192,7 @@ class CardDetailScreen(Screen[None]):
         row("status", display(names.get(str(d.get("status")), str(d.get("status")))))
         row("points", "-" if d.get("points") is None else str(d["points"]))
         estimate = int(d.get("estimate") or 0)  # minutes; 0: none
+        reading = d.get("spent") is None  # time and history: the worker is reading them
         spent = int(d.get("spent") or 0)
         row("estimate", parse.format_duration(estimate) if estimate else "-")
         over = bool(estimate) and spent > estimate
@@ -154,7 +203,7 @@ class CardDetailScreen(Screen[None]):
         )
         row(
             "spent",
-            parse.format_duration(spent) + pct + ("  over!" if over else ""),
+            "…" if reading else parse.format_duration(spent) + pct + ("  over!" if over else ""),
             "bold" if over else "",
         )
         row("assignee", display(str(d.get("assignee") or "-")))
@@ -184,6 +233,12 @@ class CardDetailScreen(Screen[None]):
                 out.append(display(line) + "\n")
         entries = d.get("time_entries") or []
         out.append("\n")
+        if reading:
+            out.append("Time\n", "bold")
+            out.append("reading…\n", muted)
+            out.append("\nHistory\n", "bold")
+            out.append("reading…", muted)
+            return out
         out.append(f"Time  {parse.format_duration(spent)}", "bold")
         if estimate:
             out.append(pct, "bold")

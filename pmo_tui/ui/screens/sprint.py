@@ -13,6 +13,7 @@ The cursor is a sprint id, so it survives redraws, undo and another process's wr
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +169,11 @@ class SprintScreen(Screen[None]):
         self.rows: list[Doc] = []
         self.summary: Doc | None = None
         self._select_after: Job | None = None  # a new sprint's job: choose it once saved
+        # Summaries read by a worker, by (sprint id, data generation, today): a started
+        # sprint's scope change is a pass over every history event (50,000 at 10k cards),
+        # never made on the UI thread.
+        self._summaries: dict[tuple[int, int, date], Doc] = {}
+        self._reading: set[tuple[int, int, date]] = set()
 
     @property
     def pmo(self) -> PmoApp:
@@ -266,13 +272,48 @@ class SprintScreen(Screen[None]):
         self.query_one(SprintList).show(self.rows, self.chosen, width - 1)
         self._scroll_list()
         sprint = self.chosen_sprint()
-        self.summary = (
-            figures.sprint_summary(s, sprint, today=today, work_days=self.work_days)
-            if sprint is not None
-            else None
-        )
+        self.summary = self._summary_of(sprint, today) if sprint is not None else None
         self._show_detail(sprint)
         self.query_one(PmoHeader).update_now()
+
+    def _summary_of(self, sprint: Sprint, today: date) -> Doc | None:
+        """The sprint's summary for the data as it is now; None while a worker reads it
+        (a planned sprint has no scope change to replay: it is made here)."""
+        key = (sprint.id, self.pmo.generation, today)
+        found = self._summaries.get(key)
+        if found is not None:
+            return found
+        work_days = self.work_days
+        if sprint.state == "planned":
+            found = figures.sprint_summary(self.core, sprint, today=today, work_days=work_days)
+            self._summaries[key] = found
+            return found
+        if key not in self._reading:
+            self._reading.add(key)
+            s = self.core
+
+            def read() -> None:
+                result: Doc | Exception
+                try:
+                    result = figures.sprint_summary(s, sprint, today=today, work_days=work_days)
+                except Exception as exc:  # shown on the UI thread
+                    result = exc
+                with contextlib.suppress(Exception):  # the app has closed
+                    self.app.call_from_thread(self._summary_read, key, result)
+
+            self.run_worker(read, thread=True, group="sprint-summary", exit_on_error=False)
+        return None
+
+    def _summary_read(self, key: tuple[int, int, date], result: Doc | Exception) -> None:
+        self._reading.discard(key)
+        if isinstance(result, Exception):
+            if not isinstance(result, UseCaseError):
+                self.app._handle_exception(result)
+            return
+        self._summaries = {k: v for k, v in self._summaries.items() if k[1] >= key[1]}
+        self._summaries[key] = result
+        if self.is_mounted and self.chosen == key[0]:
+            self.refresh_view()
 
     def chosen_sprint(self) -> Sprint | None:
         for sprint in self.core.sprints():
@@ -301,6 +342,14 @@ class SprintScreen(Screen[None]):
         scope = self.query_one("#sprint-scope", Static)
         report = self.query_one("#sprint-report", Static)
         doc = self.summary
+        if sprint is not None and doc is None:  # a worker is reading its scope change
+            head = Text(no_wrap=True, overflow="ellipsis")
+            head.append(display(sprint.name), "bold")
+            head.append(f"  {sprint.state}", "italic")
+            title.update(head)
+            facts.update(Text("reading…"))
+            bar.display = scope.display = report.display = False
+            return
         if sprint is None or doc is None:
             title.update(Text("No sprint chosen", "bold"))
             facts.update(

@@ -468,7 +468,7 @@ class TimesheetScreen(Screen[None]):
             self.notify("No card row here: n logs time on a card", timeout=3)
             return
         key = row.card
-        mine = self.pmo.board.running()
+        mine = self.pmo.running_timer()
         stopping = mine is not None and mine.card == key
         # Stopping is announced by the use case ("stopped timer on PMO-12 (0:25)").
         said = None if stopping else f"Started a timer on {key} (u undoes)"

@@ -72,7 +72,7 @@ class PmoHeader(Static):
                 parts.append((45, Text(f"· {mode} ", style("header--muted")), False))
         except Exception as exc:  # a broken file must not kill the header
             parts.append((95, Text(display(f" {exc}")), False))
-        running = board.running()
+        running = app.running_timer()  # type: ignore[attr-defined]
         if running is not None:
             spent = running.minutes(now)
             long = long_running(running, now)

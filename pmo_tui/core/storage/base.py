@@ -14,10 +14,10 @@ same protocol for teams across hosts.
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
     from typing import Any, Protocol
 else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
     Any = object

@@ -9,12 +9,13 @@ entries filtered in C).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import eq, methodcaller
 
 from ..base import ID_FIELDS, Doc
-from . import files, window
 from . import index as entries_index
+from . import window
 from .store import Store
 
 TYPE_CHECKING = False
@@ -47,7 +48,7 @@ class JsonFileStorage:
     def in_transaction(self) -> bool:
         return self.store.in_transaction()
 
-    @files.contextmanager
+    @contextmanager
     def transaction(self) -> Iterator[JsonFileStorage]:
         with self.store.transaction():
             yield self

@@ -20,6 +20,7 @@ on every write command, more than a one-card write's own work.  :func:`expand` a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -28,96 +29,10 @@ from ...errors import StoreError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from contextlib import AbstractContextManager
     from pathlib import Path
-    from types import TracebackType
-    from typing import Any, ParamSpec, TypeVar
-
-    P = ParamSpec("P")
-    T = TypeVar("T")
 
 README_SHARING = "see README 'Sharing one file over SSH'"
 _SAFE = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | os.O_NONBLOCK
-
-
-# contextlib's suppress and contextmanager, as the store uses them: importing contextlib
-# costs ~0.5 ms of every write command (a test holds them to contextlib's behaviour).
-class suppress:
-    """``contextlib.suppress``."""
-
-    __slots__ = ("exceptions",)
-
-    def __init__(self, *exceptions: type[BaseException]) -> None:
-        self.exceptions = exceptions
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, typ: type[BaseException] | None, value: BaseException | None, tb: Any
-    ) -> bool:
-        return typ is not None and issubclass(typ, self.exceptions)
-
-
-class _GeneratorContext:
-    """``contextlib._GeneratorContextManager``, for ``with`` only."""
-
-    __slots__ = ("gen",)
-
-    def __init__(self, gen: Any) -> None:  # (a generator)
-        self.gen = gen
-
-    def __enter__(self) -> Any:
-        try:
-            return next(self.gen)
-        except StopIteration:
-            raise RuntimeError("generator didn't yield") from None
-
-    def __exit__(
-        self,
-        typ: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
-        if typ is None:
-            try:
-                next(self.gen)
-            except StopIteration:
-                return False
-            raise RuntimeError("generator didn't stop")
-        if value is None:
-            value = typ()
-        try:
-            self.gen.throw(value)
-        except StopIteration as exc:
-            return exc is not value  # (the generator swallowed the exception)
-        except RuntimeError as exc:
-            if exc is value:
-                exc.__traceback__ = tb
-                return False
-            if isinstance(value, StopIteration) and exc.__cause__ is value:
-                value.__traceback__ = tb
-                return False
-            raise
-        except BaseException as exc:
-            if exc is not value:
-                raise
-            exc.__traceback__ = tb
-            return False
-        raise RuntimeError("generator didn't stop after throw()")
-
-
-def contextmanager(fn: Callable[P, Iterator[T]]) -> Callable[P, AbstractContextManager[T]]:
-    """``contextlib.contextmanager`` (the result is a context manager, not a decorator)."""
-
-    def helper(*args: P.args, **kwargs: P.kwargs) -> AbstractContextManager[T]:
-        return _GeneratorContext(fn(*args, **kwargs))
-
-    helper.__name__ = fn.__name__
-    helper.__qualname__ = fn.__qualname__
-    helper.__doc__ = fn.__doc__
-    return helper
 
 
 def _pure(text: str) -> str:
@@ -318,7 +233,7 @@ def _create_complete(lock: str, data: os.stat_result | None) -> int | None:
         os.close(fd)
         raise
     finally:
-        with suppress(OSError):
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
     return fd
 
@@ -326,7 +241,7 @@ def _create_complete(lock: str, data: os.stat_result | None) -> int | None:
 def share_like(fd: int, data: os.stat_result | None) -> None:
     """Give a side file we own the data file's permission bits (no exec) and group; a
     file owned by a teammate is left as it is (only its owner may change it)."""
-    with suppress(OSError):
+    with contextlib.suppress(OSError):
         st = os.fstat(fd)
         if st.st_uid != os.geteuid():
             return
@@ -373,7 +288,7 @@ def lock_holders(fd: int) -> str:
     dev = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
     pids: list[int] = []
     with (
-        suppress(OSError, ValueError),
+        contextlib.suppress(OSError, ValueError),
         open("/proc/locks", encoding="ascii", errors="replace") as fh,
     ):
         for line in fh:

@@ -15,6 +15,7 @@ CLI turns it into exit code 3.
 from __future__ import annotations
 
 import _thread as threading  # RLock, get_ident: threading's own (its import ~0.5 ms)
+import contextlib
 import errno
 import fcntl
 import os
@@ -288,18 +289,18 @@ class Store:
         reused, so a different file can never show the same (inode, size, mtime)."""
         old, self._held_fd = self._held_fd, fd
         if old is not None:
-            with files.suppress(OSError):
+            with contextlib.suppress(OSError):
                 os.close(old)
 
     def close(self) -> None:
         """Let go of the file handle kept by :meth:`_hold`."""
         fd, self._held_fd = self._held_fd, None
         if fd is not None:
-            with files.suppress(OSError):
+            with contextlib.suppress(OSError):
                 os.close(fd)
 
     def __del__(self) -> None:
-        with files.suppress(Exception):
+        with contextlib.suppress(Exception):
             self.close()
 
     def _validate(self, raw: bytes) -> Tables:
@@ -393,7 +394,7 @@ class Store:
         self.generation += 1
 
     # ----------------------------------------------------------------- writing
-    @files.contextmanager
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """Lock, refresh, let the caller change tables through insert/update/remove, then
         commit atomically.  If the body raises, nothing is written and nothing changes."""
@@ -422,7 +423,7 @@ class Store:
                     # Committed: from here on nothing may report the write as failed.
                     # The hooks write derived files (caches); a failure there costs speed.
                     for hook in self.after_write:
-                        with files.suppress(StoreError, OSError):
+                        with contextlib.suppress(StoreError, OSError):
                             hook(self, work)
             finally:
                 self._tx_thread = None
@@ -596,7 +597,7 @@ class Store:
         if self._tx_thread != threading.get_ident():
             raise RuntimeError("write outside a transaction")
 
-    @files.contextmanager
+    @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         if self._lock_owner == threading.get_ident():  # re-entrant (migration inside a tx)
             yield
@@ -689,7 +690,7 @@ class Store:
         if os.path.exists(self.real_path) and self._sig is not None:
             return  # the file is ours and in use: keep its lock file
         if files.same_file(fd, self.lock_path):
-            with files.suppress(OSError):
+            with contextlib.suppress(OSError):
                 os.unlink(self.lock_path)
 
     def _open_lock_file(self) -> tuple[int, bool]:
@@ -725,11 +726,11 @@ class Store:
     def _remove_stale_temps(self) -> None:
         """Temp files of writers that were killed mid-write (we hold the lock, so no live
         writer owns one)."""
-        with files.suppress(OSError):
+        with contextlib.suppress(OSError):
             prefix = f".{os.path.basename(self.real_path)}.tmp-"
             for entry in os.scandir(files.parent(self.real_path)):
                 if entry.name.startswith(prefix):
-                    with files.suppress(OSError):
+                    with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
     def write_atomic(
@@ -763,7 +764,7 @@ class Store:
                 fh.flush()
                 if old is not None:
                     os.fchmod(fh.fileno(), old.st_mode & 0o7777)
-                    with files.suppress(OSError):
+                    with contextlib.suppress(OSError):
                         os.fchown(fh.fileno(), -1, old.st_gid)
                 else:
                     os.fchmod(fh.fileno(), 0o666 & ~files._umask())
@@ -777,12 +778,12 @@ class Store:
                     os.close(held)
                 raise
         except OSError as exc:
-            with files.suppress(OSError):
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             reason = files.os_reason(exc, folder=directory, target=target)
             raise StoreError(self.path, f"cannot write: {reason}") from None
         except BaseException:
-            with files.suppress(OSError):
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
         if durable:
@@ -813,7 +814,7 @@ def write_status_file(store: Store, data: Tables) -> None:
         running = status_file.read_running(store.shown, store.prev_signature)
     if running is None:
         running = running_timers(store, data)
-    with files.suppress(OSError, StoreError):
+    with contextlib.suppress(OSError, StoreError):
         store.write_atomic(
             store.status_path, status_file.render(store.signature, running), durable=False
         )

@@ -35,7 +35,6 @@ WRITE_FORBIDDEN = (
     "pathlib",  # ~3 ms with urllib.parse and ipaddress: the store works on paths as text
     "urllib",
     "ipaddress",
-    "contextlib",  # the store's with statements use files.suppress/contextmanager
     # argparse's messages need no gettext where no catalogue can be (cli/parser.py)
     *(() if os.path.isdir(os.path.join(sys.base_prefix, "share", "locale")) else ("gettext",)),
 )

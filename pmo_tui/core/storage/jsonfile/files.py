@@ -197,18 +197,27 @@ def open_lock(lock: str, data: os.stat_result | None) -> tuple[int, bool]:
 
     Never through a link, never a FIFO; a new lock file gets the data file's permission
     bits and group (without them a teammate's umask 077 would lock the team out)."""
-    try:
-        fd = _create_complete(lock, data)
-        if fd is not None:
-            return fd, True
+    tries = 0
+    while True:
         try:
-            fd = open_regular(lock, os.O_RDWR)
+            fd = _create_complete(lock, data)
+            if fd is not None:
+                return fd, True
+            try:
+                fd = open_regular(lock, os.O_RDWR)
+            except PermissionError:
+                # A lock file made by a teammate: flock works on a read-only descriptor.
+                fd = open_regular(lock, os.O_RDONLY)
+            break
+        except FileNotFoundError:
+            # Deleted between seeing it and opening it (someone removing the lock file
+            # while others write): make it again rather than fail the command.
+            tries += 1
+            if tries >= 100:
+                raise
         except PermissionError:
-            # A lock file made by a teammate: flock works on a read-only descriptor.
-            fd = open_regular(lock, os.O_RDONLY)
-    except PermissionError:
-        refuse_odd_kind(lock)  # say "a FIFO" rather than "permission denied"
-        raise
+            refuse_odd_kind(lock)  # say "a FIFO" rather than "permission denied"
+            raise
     if data is not None:
         share_like(fd, data)  # (one of ours from before: widen it to the data file's)
     return fd, False

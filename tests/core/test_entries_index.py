@@ -490,3 +490,15 @@ def test_show_reads_one_cards_entries_and_history_without_parsing_them(
     assert _pmo("show", "PMO-5", "--json") == 0
     assert "events" in parsed
     assert capsys.readouterr().out == fast
+
+
+def test_the_index_line_has_a_counter_so_a_pmo_without_the_index_carries_it_over(
+    path: Path,
+) -> None:
+    """A pmo from before the index copies a line it does not know only if meta has a
+    counter for it (it failed its writes otherwise); the line it carries over is then stale,
+    and this pmo recomputes it."""
+    _seed(path)
+    first = json.loads(path.read_bytes().split(b"\n", 1)[0][len(b'{"meta":') : -1])
+    assert first["1"]["next_ids"][entries_index.NAME] == 2
+    assert set(first["1"]["next_ids"]) == set(first["1"]["layout"])

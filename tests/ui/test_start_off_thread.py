@@ -13,6 +13,7 @@ from textual.css import stylesheet as textual_stylesheet
 from ui_helpers import USER, Clock, header_text, pmo_cli_async, screen_text, wait_for
 
 from pmo_tui.core.board import Board
+from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
 from pmo_tui.core.storage.jsonfile.layout import Tables
 from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
@@ -31,6 +32,21 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
         return parse(self, name)
 
     monkeypatch.setattr(Tables, "_parse", recording)
+    yield seen
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """(table, on the UI thread) for every whole table read from here on, parsed or from
+    the cache: a pass over all its rows (a worker may have parsed the table already)."""
+    seen: list[tuple[str, bool]] = []
+    rows = JsonFileStorage._rows
+
+    def recording(self: JsonFileStorage, table: str) -> dict[str, Any]:
+        seen.append((table, threading.current_thread() is threading.main_thread()))
+        return rows(self, table)
+
+    monkeypatch.setattr(JsonFileStorage, "_rows", recording)
     yield seen
 
 
@@ -152,3 +168,37 @@ async def test_the_sprint_screen_reads_scope_change_on_a_worker(
         assert "Sprint 3  active" in text and "reading…" not in text
     on_ui = {name for name, ui in parsed if ui}
     assert not on_ui & HISTORY, f"parsed on the UI thread: {sorted(on_ui & HISTORY)}"
+
+
+async def test_the_close_preview_reads_the_events_on_a_worker(
+    demo_db: Path, make_app: Callable[..., PmoApp], scanned: list[tuple[str, bool]]
+) -> None:
+    """`C` on the active sprint: its report replays every scope event since the start,
+    read by a worker; the dialog opens with it once read, and behaves as before."""
+    from textual.widgets import OptionList, Static
+
+    from pmo_tui.ui.modals.close_sprint import CloseSprintScreen
+    from pmo_tui.ui.screens.sprint import SprintScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        sprints = app.screen
+        assert isinstance(sprints, SprintScreen)
+        await pilot.press("C", "C")  # a second press while it reads opens no second one
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog"
+        )
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CloseSprintScreen)
+        preview = str(modal.query_one("#close-report-text", Static).content)
+        assert "Committed" in preview and "Not completed" in preview
+        assert modal.query_one(OptionList).option_count == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is sprints  # one dialog, closed: the sprint screen again
+        assert "Sprint 3  active" in screen_text(app)  # still open
+    on_ui = {name for name, ui in scanned if ui}
+    assert not on_ui & HISTORY, f"read whole on the UI thread: {sorted(on_ui & HISTORY)}"

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 from textual.css import stylesheet as textual_stylesheet
-from ui_helpers import USER, Clock, header_text, pmo_cli_async, screen_text, wait_for
+from ui_helpers import (
+    USER,
+    Clock,
+    header_text,
+    pmo_cli_async,
+    screen_text,
+    settle,
+    wait_for,
+)
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
@@ -187,9 +195,7 @@ async def test_the_close_preview_reads_the_events_on_a_worker(
         sprints = app.screen
         assert isinstance(sprints, SprintScreen)
         await pilot.press("C", "C")  # a second press while it reads opens no second one
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog"
-        )
+        await wait_for(pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog")
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, CloseSprintScreen)
@@ -202,3 +208,35 @@ async def test_the_close_preview_reads_the_events_on_a_worker(
         assert "Sprint 3  active" in screen_text(app)  # still open
     on_ui = {name for name, ui in scanned if ui}
     assert not on_ui & HISTORY, f"read whole on the UI thread: {sorted(on_ui & HISTORY)}"
+
+
+TOUR = (
+    # the sprint screen: another sprint, the forms
+    "3", "j", "k", "e", "escape", "n", "escape",
+    # the timesheet: log form, whose, the week before, a cell's entries
+    "4", "n", "escape", "w", "escape", "left_square_bracket", "l", "e", "escape",
+    # the burndown: the sprint before, velocity, units
+    "5", "left_square_bracket", "b", "m", "b",
+    # the board: a card's detail, a move undone and redone, a timer started, stopped, undone
+    "1", "enter", "escape", "L", "u", "ctrl+r", "t", "t", "u",
+    # the palette and the help
+    "ctrl+p", "escape", "question_mark", "escape",
+)  # fmt: skip
+
+
+async def test_a_tour_of_every_screen_reads_no_history_whole_on_the_ui_thread(
+    demo_db: Path, make_app: Callable[..., PmoApp], scanned: list[tuple[str, bool]]
+) -> None:
+    app = make_app(demo_db)
+    on_ui: list[tuple[str, str]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in TOUR:
+            where = type(app.screen).__name__
+            await pilot.press(key)
+            await settle(pilot)
+            on_ui += [(f"{key} on {where}", name) for name, ui in scanned if ui]
+            scanned.clear()
+        assert type(app.screen).__name__ == "BoardScreen"
+    history = [(step, name) for step, name in on_ui if name in HISTORY]
+    assert not history, f"read whole on the UI thread: {history}"

@@ -633,9 +633,7 @@ class SprintScreen(Screen[None]):
 
         self.run_worker(read, thread=True, group="close-preview", exit_on_error=False)
 
-    def _close_read(
-        self, sprint: Sprint, result: tuple[Doc, dict[str, str]] | Exception
-    ) -> None:
+    def _close_read(self, sprint: Sprint, result: tuple[Doc, dict[str, str]] | Exception) -> None:
         """The preview is read: open the dialog (unless the person has left the screen)."""
         from ..modals.close_sprint import CloseSprintScreen
 

@@ -240,3 +240,35 @@ async def test_a_tour_of_every_screen_reads_no_history_whole_on_the_ui_thread(
         assert type(app.screen).__name__ == "BoardScreen"
     history = [(step, name) for step, name in on_ui if name in HISTORY]
     assert not history, f"read whole on the UI thread: {history}"
+
+
+def test_a_real_run_pauses_the_cycle_collector_until_the_first_frame(
+    small: Any, make_app: Callable[..., PmoApp]
+) -> None:
+    """`run()` (not run_test): no cycle collection before the first frame; then the
+    start-up objects are frozen and collection is back on, and on after the run."""
+    import gc
+
+    seen: dict[str, Any] = {}
+    app = make_app(small.path)
+    first_frame = app._first_frame_painted
+
+    def painted() -> None:
+        seen["until the first frame"] = gc.isenabled()
+        first_frame()
+
+    app._first_frame_painted = painted  # type: ignore[method-assign]
+
+    async def auto_pilot(pilot: Any) -> None:
+        await wait_for(pilot, lambda: app._painted, what="the first frame")
+        seen["after the first frame"] = (gc.isenabled(), gc.get_freeze_count() > 0)
+        app.exit()
+
+    assert gc.isenabled()
+    try:
+        app.run(headless=True, size=(100, 30), auto_pilot=auto_pilot)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()  # this test process keeps collecting everything
+        gc.enable()
+    assert seen == {"until the first frame": False, "after the first frame": (True, True)}

@@ -272,3 +272,28 @@ def test_a_real_run_pauses_the_cycle_collector_until_the_first_frame(
         gc.unfreeze()  # this test process keeps collecting everything
         gc.enable()
     assert seen == {"until the first frame": False, "after the first frame": (True, True)}
+
+
+async def test_close_from_the_palette_opens_the_dialog(
+    demo_db: Path, make_app: Callable[..., PmoApp]
+) -> None:
+    from textual.command import CommandList
+
+    from pmo_tui.ui.modals.close_sprint import CloseSprintScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "ctrl+p")
+        await wait_for(pilot, lambda: bool(app.screen.query(CommandList)), what="the palette")
+        await pilot.press(*"Close")
+        await wait_for(
+            pilot,
+            lambda: app.screen.query_one(CommandList).option_count > 0,
+            what="the command",
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SprintScreen"

@@ -634,7 +634,8 @@ class SprintScreen(Screen[None]):
         self.run_worker(read, thread=True, group="close-preview", exit_on_error=False)
 
     def _close_read(self, sprint: Sprint, result: tuple[Doc, dict[str, str]] | Exception) -> None:
-        """The preview is read: open the dialog (unless the person has left the screen)."""
+        """The preview is read: open the dialog, unless the person has left the screen
+        (another mode); over whatever is on it now (the palette that asked may be closing)."""
         from ..modals.close_sprint import CloseSprintScreen
 
         self._closing = False
@@ -644,7 +645,7 @@ class SprintScreen(Screen[None]):
             else:
                 self.app._handle_exception(result)
             return
-        if not self.is_mounted or self.app.screen is not self:
+        if not self.is_mounted or self not in self.app.screen_stack:
             return
         preview, titles = result
         s = self.core

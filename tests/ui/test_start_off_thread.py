@@ -297,3 +297,29 @@ async def test_close_from_the_palette_opens_the_dialog(
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "SprintScreen"
+
+
+def test_pmo_app_imports_without_cycle_collection_and_gives_it_back(
+    small: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`pmo app` (run_app): paused while it imports and opens the file; on again for
+    run() (which pauses it itself until the first frame) and after."""
+    import argparse
+    import gc
+
+    from pmo_tui.ui import run as run_module
+
+    seen: list[bool] = []
+    monkeypatch.setattr(PmoApp, "run", lambda self, *a, **k: seen.append(gc.isenabled()))
+    monkeypatch.setenv("PMO_CONFIG", str(tmp_path / "none.toml"))
+    loads = run_module._run_app
+
+    def opening(args: argparse.Namespace, gc_enabled: bool) -> int:
+        seen.append(gc.isenabled())
+        return loads(args, gc_enabled)
+
+    monkeypatch.setattr(run_module, "_run_app", opening)
+    args = argparse.Namespace(db=str(small.path), project=None, theme=None)
+    assert run_module.run_app(args) == 0
+    assert seen == [False, True]
+    assert gc.isenabled()

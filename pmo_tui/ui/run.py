@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    # No cycle collection while Textual and the app are imported either (~15 ms of it):
+    # PmoApp.run pauses it on from there to the first frame (see there).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_app(args, was_enabled)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_app(args: argparse.Namespace, gc_enabled: bool) -> int:
     from ..core import config
     from ..core.errors import StoreError, UseCaseError
     from .app import PmoApp
@@ -36,5 +49,7 @@ def run_app(args: argparse.Namespace) -> int:
     except UseCaseError as exc:
         sys.stderr.write(f"pmo: {exc}\n")
         return 2
+    if gc_enabled:
+        gc.enable()  # run() pauses it again, until the first frame
     app.run()
     return 0

@@ -10,9 +10,18 @@ from typing import Any
 
 import pytest
 from textual.css import stylesheet as textual_stylesheet
-from ui_helpers import USER, Clock, header_text, pmo_cli_async, screen_text, wait_for
+from ui_helpers import (
+    USER,
+    Clock,
+    header_text,
+    pmo_cli_async,
+    screen_text,
+    settle,
+    wait_for,
+)
 
 from pmo_tui.core.board import Board
+from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
 from pmo_tui.core.storage.jsonfile.layout import Tables
 from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
@@ -31,6 +40,21 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
         return parse(self, name)
 
     monkeypatch.setattr(Tables, "_parse", recording)
+    yield seen
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """(table, on the UI thread) for every whole table read from here on, parsed or from
+    the cache: a pass over all its rows (a worker may have parsed the table already)."""
+    seen: list[tuple[str, bool]] = []
+    rows = JsonFileStorage._rows
+
+    def recording(self: JsonFileStorage, table: str) -> dict[str, Any]:
+        seen.append((table, threading.current_thread() is threading.main_thread()))
+        return rows(self, table)
+
+    monkeypatch.setattr(JsonFileStorage, "_rows", recording)
     yield seen
 
 
@@ -152,3 +176,150 @@ async def test_the_sprint_screen_reads_scope_change_on_a_worker(
         assert "Sprint 3  active" in text and "reading…" not in text
     on_ui = {name for name, ui in parsed if ui}
     assert not on_ui & HISTORY, f"parsed on the UI thread: {sorted(on_ui & HISTORY)}"
+
+
+async def test_the_close_preview_reads_the_events_on_a_worker(
+    demo_db: Path, make_app: Callable[..., PmoApp], scanned: list[tuple[str, bool]]
+) -> None:
+    """`C` on the active sprint: its report replays every scope event since the start,
+    read by a worker; the dialog opens with it once read, and behaves as before."""
+    from textual.widgets import OptionList, Static
+
+    from pmo_tui.ui.modals.close_sprint import CloseSprintScreen
+    from pmo_tui.ui.screens.sprint import SprintScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        sprints = app.screen
+        assert isinstance(sprints, SprintScreen)
+        await pilot.press("C", "C")  # a second press while it reads opens no second one
+        await wait_for(pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CloseSprintScreen)
+        preview = str(modal.query_one("#close-report-text", Static).content)
+        assert "Committed" in preview and "Not completed" in preview
+        assert modal.query_one(OptionList).option_count == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is sprints  # one dialog, closed: the sprint screen again
+        assert "Sprint 3  active" in screen_text(app)  # still open
+    on_ui = {name for name, ui in scanned if ui}
+    assert not on_ui & HISTORY, f"read whole on the UI thread: {sorted(on_ui & HISTORY)}"
+
+
+TOUR = (
+    # the sprint screen: another sprint, the forms
+    "3", "j", "k", "e", "escape", "n", "escape",
+    # the timesheet: log form, whose, the week before, a cell's entries
+    "4", "n", "escape", "w", "escape", "left_square_bracket", "l", "e", "escape",
+    # the burndown: the sprint before, velocity, units
+    "5", "left_square_bracket", "b", "m", "b",
+    # the board: a card's detail, a move undone and redone, a timer started, stopped, undone
+    "1", "enter", "escape", "L", "u", "ctrl+r", "t", "t", "u",
+    # the palette and the help
+    "ctrl+p", "escape", "question_mark", "escape",
+)  # fmt: skip
+
+
+async def test_a_tour_of_every_screen_reads_no_history_whole_on_the_ui_thread(
+    demo_db: Path, make_app: Callable[..., PmoApp], scanned: list[tuple[str, bool]]
+) -> None:
+    app = make_app(demo_db)
+    on_ui: list[tuple[str, str]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in TOUR:
+            where = type(app.screen).__name__
+            await pilot.press(key)
+            await settle(pilot)
+            on_ui += [(f"{key} on {where}", name) for name, ui in scanned if ui]
+            scanned.clear()
+        assert type(app.screen).__name__ == "BoardScreen"
+    history = [(step, name) for step, name in on_ui if name in HISTORY]
+    assert not history, f"read whole on the UI thread: {history}"
+
+
+def test_a_real_run_pauses_the_cycle_collector_until_the_first_frame(
+    small: Any, make_app: Callable[..., PmoApp]
+) -> None:
+    """`run()` (not run_test): no cycle collection before the first frame; then the
+    start-up objects are frozen and collection is back on, and on after the run."""
+    import gc
+
+    seen: dict[str, Any] = {}
+    app = make_app(small.path)
+    first_frame = app._first_frame_painted
+
+    def painted() -> None:
+        seen["until the first frame"] = gc.isenabled()
+        first_frame()
+
+    app._first_frame_painted = painted  # type: ignore[method-assign]
+
+    async def auto_pilot(pilot: Any) -> None:
+        await wait_for(pilot, lambda: app._painted, what="the first frame")
+        seen["after the first frame"] = (gc.isenabled(), gc.get_freeze_count() > 0)
+        app.exit()
+
+    assert gc.isenabled()
+    try:
+        app.run(headless=True, size=(100, 30), auto_pilot=auto_pilot)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()  # this test process keeps collecting everything
+        gc.enable()
+    assert seen == {"until the first frame": False, "after the first frame": (True, True)}
+
+
+async def test_close_from_the_palette_opens_the_dialog(
+    demo_db: Path, make_app: Callable[..., PmoApp]
+) -> None:
+    from textual.command import CommandList
+
+    from pmo_tui.ui.modals.close_sprint import CloseSprintScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "ctrl+p")
+        await wait_for(pilot, lambda: bool(app.screen.query(CommandList)), what="the palette")
+        await pilot.press(*"Close")
+        await wait_for(
+            pilot,
+            lambda: app.screen.query_one(CommandList).option_count > 0,
+            what="the command",
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CloseSprintScreen), what="the dialog")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SprintScreen"
+
+
+def test_pmo_app_imports_without_cycle_collection_and_gives_it_back(
+    small: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`pmo app` (run_app): paused while it imports and opens the file; on again for
+    run() (which pauses it itself until the first frame) and after."""
+    import argparse
+    import gc
+
+    from pmo_tui.ui import run as run_module
+
+    seen: list[bool] = []
+    monkeypatch.setattr(PmoApp, "run", lambda self, *a, **k: seen.append(gc.isenabled()))
+    monkeypatch.setenv("PMO_CONFIG", str(tmp_path / "none.toml"))
+    loads = run_module._run_app
+
+    def opening(args: argparse.Namespace, gc_enabled: bool) -> int:
+        seen.append(gc.isenabled())
+        return loads(args, gc_enabled)
+
+    monkeypatch.setattr(run_module, "_run_app", opening)
+    args = argparse.Namespace(db=str(small.path), project=None, theme=None)
+    assert run_module.run_app(args) == 0
+    assert seen == [False, True]
+    assert gc.isenabled()

@@ -174,6 +174,7 @@ class SprintScreen(Screen[None]):
         # never made on the UI thread.
         self._summaries: dict[tuple[int, int, date], Doc] = {}
         self._reading: set[tuple[int, int, date]] = set()
+        self._closing = False  # a worker reads the close preview (action_close)
 
     @property
     def pmo(self) -> PmoApp:
@@ -599,8 +600,6 @@ class SprintScreen(Screen[None]):
         )
 
     def action_close(self) -> None:
-        from ..modals.close_sprint import CloseSprintScreen
-
         sprint = self._need_sprint()
         if sprint is None:
             return
@@ -614,9 +613,42 @@ class SprintScreen(Screen[None]):
                 timeout=4,
             )
             return
-        preview = figures.close_report(s, sprint)
-        keys = [str(k) for part in preview.values() if isinstance(part, dict)
-                for k in part.get("cards") or []]  # fmt: skip
+        if self._closing:  # its preview is being read: one dialog per press
+            return
+        self._closing = True
+
+        # The preview replays the sprint's scope change, a pass over every history event
+        # (50,000 at 10k cards): read on a worker, the dialog opens when it is read.
+        def read() -> None:
+            result: tuple[Doc, dict[str, str]] | Exception
+            try:
+                preview = figures.close_report(s, sprint)
+                keys = sorted({str(k) for part in preview.values() if isinstance(part, dict)
+                               for k in part.get("cards") or []})  # fmt: skip
+                result = (preview, self._titles(keys))
+            except Exception as exc:  # shown on the UI thread
+                result = exc
+            with contextlib.suppress(Exception):  # the app has closed
+                self.app.call_from_thread(self._close_read, sprint, result)
+
+        self.run_worker(read, thread=True, group="close-preview", exit_on_error=False)
+
+    def _close_read(self, sprint: Sprint, result: tuple[Doc, dict[str, str]] | Exception) -> None:
+        """The preview is read: open the dialog, unless the person has left the screen
+        (another mode); over whatever is on it now (the palette that asked may be closing)."""
+        from ..modals.close_sprint import CloseSprintScreen
+
+        self._closing = False
+        if isinstance(result, Exception):
+            if isinstance(result, UseCaseError):
+                self.notify(str(result), severity="error")
+            else:
+                self.app._handle_exception(result)
+            return
+        if not self.is_mounted or self not in self.app.screen_stack:
+            return
+        preview, titles = result
+        s = self.core
         planned = [sp for sp in s.sprints() if sp.state == "planned"]
         planned.sort(key=lambda sp: (sp.start or date.max, sp.id))
         new_name = sprint_cases.sprint_defaults(s, work_days=self.work_days)["name"]
@@ -639,7 +671,7 @@ class SprintScreen(Screen[None]):
             CloseSprintScreen(
                 sprint,
                 preview,
-                self._titles(sorted(set(keys))),
+                titles,
                 next_planned=planned[0] if planned else None,
                 new_name=new_name,
             ),

@@ -274,10 +274,24 @@ class ColumnHeader(Static):
     COMPONENT_CLASSES = {"column-header--points", "column-header--muted", "column-header--cue"}
     _args: tuple[str, str, int | None, int, int, int] | None = None
 
+    _room: int | None = None  # the width the shown line was fitted to
+
     def on_resize(self) -> None:
-        if self._args is not None:
+        if self._args is not None and self._width() != self._room:
             name, count, shown, points, left, right = self._args
             self.show(name, count, shown, points, hidden_left=left, hidden_right=right)
+
+    def _width(self) -> int:
+        """The width of the line: once laid out, the content region's; before the first
+        layout, the column's width (set in cells by the board) less this line's padding,
+        so that the first frame is fitted right and the first resize changes nothing."""
+        if self.content_region.width:
+            return self.content_region.width
+        parent = self.parent
+        width = getattr(getattr(parent, "styles", None), "width", None)
+        if width is not None and width.is_cells and parent is not None:
+            return int(width.value) - parent.styles.gutter.width - self.styles.gutter.width
+        return self.size.width or 80
 
     def show(
         self,
@@ -293,9 +307,8 @@ class ColumnHeader(Static):
         muted = self.get_component_rich_style("column-header--muted", partial=True)
         cue = self.get_component_rich_style("column-header--cue", partial=True)
         points_style = self.get_component_rich_style("column-header--points", partial=True)
-        room = (self.content_region.width or self.size.width or 80) - (
-            len(f" {hidden_right} more ▶") if hidden_right else 0
-        )
+        self._room = self._width()
+        room = self._room - (len(f" {hidden_right} more ▶") if hidden_right else 0)
         # When the line is short the points go first; then the column's name is shortened
         # ("In Progre… 3/3 · 1 shown"): the counts are what the header is for.
         lead = [(f"◀ {hidden_left} more ", cue)] if hidden_left else []

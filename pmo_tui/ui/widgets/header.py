@@ -38,8 +38,7 @@ class PmoHeader(Static):
     _shown: tuple[str, str, int] | None = None
 
     def on_resize(self) -> None:
-        self._shown = None
-        self.update_now()
+        self.update_now()  # redrawn only if the width changed what fits (``_shown``)
 
     def _parts(self) -> list[tuple[int, Text, bool]]:
         """(drop order: lower goes first, the text, on the right) for each part."""

@@ -16,10 +16,12 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: 1; }
     """
     COMPONENT_CLASSES = {"keybar--key", "keybar--label"}
+    _shown: Text | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
-        self.call_after_refresh(self.show_keys)
+        self.show_keys()  # in the first frame (the app's width: not laid out yet)
+        self.call_after_refresh(self.show_keys)  # again, once focus settled the bindings
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -69,4 +71,7 @@ class KeyBar(Static):
         for _, key, label in items:
             text.append(f" {key} ", key_style)
             text.append(f"{label} ", label_style)
+        if text == self._shown:
+            return  # the same keys (mount, the first resize, bindings updated): no repaint
+        self._shown = text
         self.update(text)

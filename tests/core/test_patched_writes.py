@@ -24,7 +24,7 @@ from tinydb.storages import JSONStorage
 
 from pmo_tui.core.board import Board
 from pmo_tui.core.reports.wip import wip_count
-from pmo_tui.core.storage.jsonfile import status
+from pmo_tui.core.storage.jsonfile import layout, status
 from pmo_tui.core.storage.jsonfile.backend import JsonFileStorage
 from pmo_tui.core.storage.jsonfile.layout import CardSummary
 from pmo_tui.core.storage.jsonfile.store import Store, StoreError
@@ -493,3 +493,49 @@ def test_windowed_reads_never_see_the_bytes_under_a_patch(tmp_path: Path) -> Non
     assert [d["title"] for d in window.docs_where(fresh, "cards", "key", {"PMO-2"}) or []] == [
         "patched"
     ]
+
+
+def _line(path: Path, name: str) -> bytes:
+    return next(x for x in path.read_bytes().split(b"\n") if x.startswith(b'"%s":' % name.encode()))
+
+
+def test_a_table_only_read_is_written_from_its_bytes_and_a_changed_one_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a table (parsing it) must not make the next write re-encode it: its bytes
+    are carried over while the parsed table is untouched; once changed, it is written anew
+    (and later writes carry the new bytes)."""
+    path = tmp_path / "pmo.json"
+    _board_file(path)
+    store = Store(path)
+    before = _line(path, "projects")
+    dumped: list[Any] = []
+    real_dumps = layout.dumps
+    monkeypatch.setattr(layout, "dumps", lambda data: (dumped.append(data), real_dumps(data))[1])
+    with store.transaction():
+        projects = store.read()["projects"]  # parsed, only read
+        assert projects and not store.read().is_raw("projects")
+        store.update("cards", "1", {"title": "changed"})
+    assert _line(path, "projects") == before
+    assert not any(d is projects for d in dumped)  # carried over, not written again
+    doc_id = next(iter(store.read()["projects"]))
+    with store.transaction():
+        store.update("projects", doc_id, {"name": "renamed"})
+    renamed = _line(path, "projects")
+    assert b'"renamed"' in renamed
+    with store.transaction():
+        store.update("cards", "2", {"title": "again"})
+    assert _line(path, "projects") == renamed
+    fresh = Store(path)
+    assert fresh.read()["projects"][doc_id]["name"] == "renamed"
+    assert fresh.card("PMO-1")["title"] == "changed"
+    _check_crcs(path)
+
+
+def _check_crcs(path: Path) -> None:
+    lines = path.read_bytes().rstrip(b"\n").split(b"\n")
+    meta = json.loads(lines[0][len(b'{"meta":') : -1])["1"]
+    for raw in lines[1:]:
+        name = raw[1 : raw.index(b'":')].decode()
+        body = raw[raw.index(b'":') + 2 : -1]
+        assert len(body) == meta["layout"][name] and zlib.crc32(body) == meta["crc"][name]

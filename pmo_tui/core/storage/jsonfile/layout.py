@@ -271,6 +271,9 @@ class Tables(dict[str, dict[str, Doc]]):
         self.flat: set[str] = set()
         # The time entries' derived index (index.py), once read or computed.
         self.entries_index: Any = None
+        # Tables parsed from checksummed bytes with nothing applied on top: name -> (the
+        # parsed table, its bytes, their CRC-32); see _parse and serialize.
+        self.pristine: dict[str, tuple[dict[str, Doc], Chunk, int]] = {}
 
     # --- lazy access
     def __missing__(self, name: str) -> dict[str, Doc]:
@@ -299,6 +302,11 @@ class Tables(dict[str, dict[str, Doc]]):
             raise StoreError(_shown(self.path), f"{exc}{crc_note}") from None
         if name == "cards":
             self.summary = None  # (computed from the parsed table from now on)
+        if trusted and not self.patches.get(name) and not self.appends.get(name):
+            # Parsed only to be read: while this very table object stays in place (any
+            # change copies it first: Store._table), the next write carries these bytes
+            # over instead of writing the whole table again.
+            self.pristine[name] = (table, raw, self.crcs[name])
         for doc_id, new in self.patches.pop(name, {}).items():
             if new is None:
                 table.pop(doc_id, None)
@@ -557,6 +565,7 @@ class Tables(dict[str, dict[str, Doc]]):
         new.doc_counts = self.doc_counts
         new.flat = self.flat
         new.entries_index = _copy_index(self.entries_index)
+        new.pristine = dict(self.pristine)
         return new
 
     def append_raw(self, name: str, doc: Doc, doc_id: str | None = None) -> str:
@@ -718,7 +727,11 @@ def serialize(tables: Tables) -> list[Chunk]:
             count = window.count_raw(tables, name)
         else:
             table = dict.__getitem__(tables, name)
-            chunks = [dumps(table)]
+            pristine = tables.pristine.get(name)
+            if pristine is not None and pristine[0] is table:  # read, never changed
+                chunks, crc = [pristine[1]], pristine[2]
+            else:
+                chunks = [dumps(table)]
             count = window.count_parsed(table)
             known = tables.next_ids.get(name)
             if known is None:

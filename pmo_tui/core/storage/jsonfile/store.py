@@ -380,6 +380,7 @@ class Store:
                 raise StoreError(
                     self.path, f"cannot keep a backup before upgrading it: {reason}"
                 ) from None
+            data.pristine.clear()  # (migrations change tables in place)
             while version < SCHEMA_VERSION:
                 MIGRATIONS[version](data)
                 version += 1

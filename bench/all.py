@@ -914,7 +914,8 @@ def main(argv: list[str] | None = None) -> int:
             "fresh copies per series, bytecode cached, TZ=UTC. Peers: "
             + (", ".join(peers.versions) or "none needed")
             + ". Verdicts: relative targets on the median per-pair ratio, absolute ones on "
-            "pmo's median; a reason marked _to explain_ is for the lead.",
+            "pmo's median; a miss this script cannot explain is marked _to explain_, for a "
+            "person to fill in from the profiles.",
             "",
             table(rows),
             "",

@@ -8,7 +8,7 @@ lost).  What was left alone is returned as :class:`Skipped` items and as notes f
 
 from __future__ import annotations
 
-from .model import DataclassFields, Doc, Record
+from .model import Doc, Record
 
 # The classes below are written out as ``@dataclass`` would make them (see model.Record):
 # every write imports this module, and ``dataclasses`` costs more than the write itself.
@@ -70,14 +70,13 @@ class Skipped(Record):
             object.__setattr__(self, name, value)
 
 
-class Change:
+class Change(Record):  # (no __slots__: as the dataclass it replaces, it keeps a __dict__)
     label: str
     patches: list[Patch]
     notes: list[str]
     key: str | None  # the card it is about, for the cursor
     skipped: list[Skipped]  # set by an undo/redo
     __match_args__ = ("label", "patches", "notes", "key", "skipped")
-    __dataclass_fields__ = DataclassFields()
 
     def __init__(
         self,
@@ -92,24 +91,6 @@ class Change:
         self.notes = [] if notes is None else notes
         self.key = key
         self.skipped = [] if skipped is None else skipped
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            assert isinstance(other, Change)
-            return (self.label, self.patches, self.notes, self.key, self.skipped) == (
-                other.label,
-                other.patches,
-                other.notes,
-                other.key,
-                other.skipped,
-            )
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return (
-            f"Change(label={self.label!r}, patches={self.patches!r}, notes={self.notes!r}, "
-            f"key={self.key!r}, skipped={self.skipped!r})"
-        )
 
     def inverse(self) -> Change:
         return Change(self.label, [p.inverse() for p in reversed(self.patches)], [], self.key)

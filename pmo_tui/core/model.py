@@ -103,14 +103,15 @@ class Record:
     """What ``@dataclass(slots=True)`` gives the records below: equality field by field
     (only with the same class), a repr naming the fields, no hash (defining ``__eq__``
     sets it to None), and the ``dataclasses`` functions.  A subclass lists its fields in
-    ``__slots__`` and ``__match_args__`` (in declaration order) and writes its ``__init__``."""
+    ``__match_args__`` (in declaration order; in ``__slots__`` too unless its instances
+    keep a ``__dict__``) and writes its ``__init__``."""
 
     __slots__: tuple[str, ...] = ()
     __match_args__: tuple[str, ...] = ()
     __dataclass_fields__ = DataclassFields()
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self.__slots__])
+        return tuple([getattr(self, name) for name in self.__match_args__])
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
@@ -119,7 +120,7 @@ class Record:
         return NotImplemented
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
         return f"{self.__class__.__qualname__}({fields})"
 
 

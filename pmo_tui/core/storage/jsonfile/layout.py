@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import _thread as threading  # RLock, get_ident: threading's own (its import ~0.5 ms)
 import gc
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from json import JSONDecodeError  # orjson's JSONDecodeError is a subclass of it
@@ -224,8 +223,6 @@ def check_table(name: str, table: Any, *, validate: bool = True) -> dict[str, Do
 
 
 _PARSE_LOCK = threading.RLock()
-# Where one document ends and the next begins in a table written by pmo: `},"123":{`.
-_DOC_END = re.compile(rb'\},"\d+":\{')
 
 
 class Tables(dict[str, dict[str, Doc]]):
@@ -459,7 +456,7 @@ class Tables(dict[str, dict[str, Doc]]):
         remembers where it lies (for :meth:`patch_raw`).  None if it does not parse."""
         stop = self.spans[name][1]
         src = self.source
-        end = _DOC_END.search(src, body, stop)
+        end = window.DOC_END.search(src, body, stop)
         doc_end = end.start() + 1 if end else stop - 1
         try:
             doc = loads(src[body:doc_end])

@@ -47,7 +47,7 @@ else:  # the runtime value of the aliases below (typing costs ~3 ms to import)
 Doc = dict[str, Any]
 
 # Between two documents of a table written by pmo (and, rarely, inside one: see above).
-_DOC_END = re.compile(rb'\},"[0-9]+":\{')
+DOC_END = re.compile(rb'\},"[0-9]+":\{')
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -148,7 +148,7 @@ def _flat(tables: Tables, name: str, start: int, stop: int) -> bool:
     if count == 0:
         ok = src[start:stop] == b"{}"
     else:
-        ok = len(_DOC_END.findall(src, start, stop)) == count - 1
+        ok = len(DOC_END.findall(src, start, stop)) == count - 1
     if ok:
         tables.flat.add(name)
     return ok
@@ -221,7 +221,7 @@ def docs_where_any(
         body_start = _doc_start(src, start, at)
         if body_start is None:
             return None
-        end = _DOC_END.search(src, at, stop)
+        end = DOC_END.search(src, at, stop)
         body_end = end.start() + 1 if end else stop - 1
         bodies.append(src[body_start:body_end])
         last_end = body_end
@@ -234,11 +234,6 @@ def docs_where_any(
     if not all(type(d) is dict for d in docs):
         return None
     return keep_any(docs, criteria)
-
-
-def keep(docs: Iterable[Doc], field: str, values: Collection[Any]) -> list[Doc]:
-    """The documents whose ``field`` is one of ``values`` (the filter both ways share)."""
-    return keep_any(docs, {field: values})
 
 
 def keep_any(docs: Iterable[Doc], criteria: Mapping[str, Collection[Any]]) -> list[Doc]:
@@ -264,7 +259,7 @@ def _doc_start(src: bytes, start: int, at: int) -> int | None:
         i = src.rfind(b'},"', start, i)
         if i < 0:
             break
-        m = _DOC_END.match(src, i)
+        m = DOC_END.match(src, i)
         if m is not None and m.end() <= at:
             return m.end() - 1
     # the first document: {"<id>":{

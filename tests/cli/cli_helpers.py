@@ -78,3 +78,24 @@ def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> s
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]
+
+
+def run_importtime(
+    argv: tuple[str, ...], env: Mapping[str, str], cwd: Path, timeout: float = 30
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`python -X importtime -m pmo_tui ARGV`: the finished process and the modules its
+    import-time report names, in the order imported."""
+    r = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pmo_tui", *argv],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in r.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    ]
+    return r, modules

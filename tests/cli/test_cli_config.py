@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_importtime
 
 KNOWN = "(known: gruvbox, nord, pmo-dark, pmo-high-contrast, pmo-light)"
 
@@ -195,19 +194,7 @@ def test_a_user_theme_file_is_known(pmo, seeded, tmp_path):
     ],
 )
 def test_no_textual_for_timesheet_config_and_the_theme_check(env, seeded, tmp_path, argv):
-    r = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pmo_tui", *argv],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r, modules = run_importtime(argv, env, tmp_path)
     assert r.returncode in (0, 2), r.stderr[-2000:]
-    modules = [
-        line.rsplit("|", 1)[1].strip()
-        for line in r.stderr.splitlines()
-        if line.startswith("import time:") and line.count("|") == 2
-    ]
     assert "pmo_tui.cli" in modules
     assert not [m for m in modules if m.split(".")[0] == "textual" or m.startswith("pmo_tui.ui")]

@@ -7,11 +7,10 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import PMO, one_line_error, run_pmo
+from cli_helpers import PMO, one_line_error, run_importtime, run_pmo
 
 
 def _newer_schema(real: bytes) -> bytes:
@@ -124,20 +123,8 @@ def test_group_writable_team_file_keeps_its_mode(env, seeded, tmp_path, mask):
 
 @pytest.mark.parametrize("argv", [("ls",), ("add", "x"), ("status", "--short")])
 def test_cli_never_imports_textual(env, seeded, tmp_path, argv):
-    r = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pmo_tui", *argv],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    r, modules = run_importtime(argv, env, tmp_path)
     assert r.returncode in (0, 1), r.stderr[-2000:]
-    modules = [
-        line.rsplit("|", 1)[1].strip()
-        for line in r.stderr.splitlines()
-        if line.startswith("import time:") and line.count("|") == 2
-    ]
     assert len(modules) > 20  # the importtime report was parsed
     assert "pmo_tui.cli" in modules or "pmo_tui.core.config" in modules
     offenders = [m for m in modules if m == "textual" or m.startswith("textual.")]

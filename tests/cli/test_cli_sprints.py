@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_importtime
 
 REPORT = {
     "committed": {"points": 15, "cards": ["PMO-1", "PMO-2", "PMO-3", "PMO-4", "PMO-5"]},
@@ -338,19 +339,7 @@ def test_ls_fits_80_columns_by_display_width(pmo):
     "argv", [("sprint", "ls"), ("sprint", "show"), ("sprint", "add", "1", "PMO-6"), ("burndown",)]
 )
 def test_sprint_commands_never_import_textual(started, env, tmp_path, argv):
-    r = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pmo_tui", *argv],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    r, modules = run_importtime(argv, env, tmp_path, timeout=60)
     assert r.returncode == 0, r.stderr[-2000:]
-    modules = [
-        line.rsplit("|", 1)[1].strip()
-        for line in r.stderr.splitlines()
-        if line.startswith("import time:") and line.count("|") == 2
-    ]
     assert len(modules) > 20
     assert not [m for m in modules if m.split(".")[0] == "textual" or m.startswith("pmo_tui.ui")]

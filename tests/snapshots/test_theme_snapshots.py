@@ -7,17 +7,14 @@ at the SVGs before committing them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from pmo_tui.cli import main
-from pmo_tui.core.board import Board
-from pmo_tui.core.storage.jsonfile.store import Store
 from pmo_tui.ui.app import PmoApp
 
 SnapCompare = Callable[..., bool]
@@ -26,12 +23,7 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 SHIPPED = ("pmo-dark", "pmo-light", "pmo-high-contrast", "nord", "gruvbox")
 
 
-@pytest.fixture(autouse=True)
-def no_user_themes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Only the shipped themes: not whatever this machine's user has."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("PMO_CONFIG", str(tmp_path / "config.toml"))
-    yield
+pytestmark = pytest.mark.usefixtures("no_user_themes")
 
 
 def _app(path: Path, **kwargs: Any) -> PmoApp:
@@ -55,28 +47,6 @@ def test_theme_board_80x24(snap_compare: SnapCompare, demo_db: Path, theme: str)
         await pilot.pause()
 
     assert snap_compare(_app(demo_db, theme=theme), terminal_size=(80, 24), run_before=run_before)
-
-
-@pytest.fixture
-def kanban_db(tmp_path: Path) -> Path:
-    path = tmp_path / "kanban.json"
-    assert main(["--db", str(path), "init", "--template", "kanban"]) == 0
-    board = Board(Store(path), USER, clock=lambda: NOW)
-    cards = [
-        ("Collect feedback from the beta", "backlog", 3, None),
-        ("Write the onboarding guide", "backlog", 2, "bob"),
-        ("Price page copy", "ready", 1, USER),
-        ("Import from Trello", "ready", 5, None),
-        ("Fix the login redirect loop", "doing", 3, USER),
-        ("Dark mode for the charts", "doing", 2, "bob"),
-        ("Audit log for admins", "review", 5, "cy"),
-        ("Ship version one", "done", 8, USER),
-    ]
-    for title, status, points, assignee in cards:
-        board.add_card(
-            title, status=status, points=points, assignee=assignee, due=date(2026, 11, 18)
-        )
-    return path
 
 
 def test_kanban_five_columns_80x24(snap_compare: SnapCompare, kanban_db: Path) -> None:
